@@ -1,0 +1,44 @@
+"""The store's column layout for normalised incidents, shared by every reader."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from saferplaces.analysis.frame import FLAG_COLUMNS
+
+TEXT_COLUMNS = (
+    "source", "source_ref", "category", "precision", "location", "lsoa_code", "lsoa_name",
+    "outcome", "context", "reported_by", "falls_within", "victim_ref",
+)
+FLOAT_COLUMNS = ("lat", "lon", "x", "y")
+TIME_COLUMNS = ("month", "occurred")
+STORE_COLUMNS = TEXT_COLUMNS + FLOAT_COLUMNS + TIME_COLUMNS + FLAG_COLUMNS
+
+TEXT_LIMITS = {
+    "source": 40, "source_ref": 100, "category": 100, "precision": 10, "location": 300,
+    "lsoa_code": 12, "lsoa_name": 100, "outcome": 200, "reported_by": 100,
+    "falls_within": 100, "victim_ref": 100,
+}
+
+
+def complete(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill any store column a reader did not provide, and order the columns."""
+    out = frame.copy()
+    n = len(out)
+    for name in TEXT_COLUMNS:
+        if name not in out:
+            out[name] = ""
+        out[name] = out[name].fillna("").astype(str)
+    for name in FLOAT_COLUMNS:
+        if name not in out:
+            out[name] = float("nan")
+        out[name] = out[name].astype(float)
+    for name in FLAG_COLUMNS:
+        if name not in out:
+            out[name] = False
+        out[name] = out[name].fillna(False).astype(bool)
+    for name in TIME_COLUMNS:
+        if name not in out:
+            raise KeyError(f"reader did not provide {name!r}")
+    assert len(out) == n
+    return out.loc[:, list(STORE_COLUMNS)].reset_index(drop=True)

@@ -1,0 +1,42 @@
+"""Shared fixtures: small police.uk files written the way police.uk writes them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from saferplaces.ingest.policeuk import COLUMNS
+
+DATA = Path(__file__).parent / "data"
+REAL_POLICE_UK = DATA / "police-uk" / "2016-07" / "2016-07-west-yorkshire-street.csv"
+
+COLCHESTER_ROWS = [
+    # Crime ID, Month, Reported by, Falls within, Longitude, Latitude, Location, LSOA code, LSOA name,
+    # Crime type, Last outcome category, Context
+    ["a" * 64, "2024-03", "Essex Police", "Essex Police", "0.901000", "51.889000", "On or near High Street",
+     "", "", "Shoplifting", "Investigation complete; no suspect identified", ""],
+    ["", "2024-03", "Essex Police", "Essex Police", "0.901000", "51.889000", "On or near High Street",
+     "", "", "Anti-social behaviour", "", ""],
+    ["", "2024-03", "Essex Police", "Essex Police", "0.901000", "51.889000", "On or near High Street",
+     "", "", "Anti-social behaviour", "", ""],
+    ["b" * 64, "2024-03", "Essex Police", "Essex Police", "", "", "No Location", "", "",
+     "Burglary", "Under investigation", ""],
+    ["c" * 64, "2024-03", "Essex Police", "Essex Police", "0.950000", "51.850000", "On or near Bromley Road",
+     "", "", "Violence and sexual offences", "Unable to prosecute suspect", ""],
+]
+
+
+def write_police_csv(path: Path, rows: list[list[str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def small_police_file(tmp_path: Path) -> Path:
+    return write_police_csv(tmp_path / "2024-03" / "2024-03-essex-street.csv", COLCHESTER_ROWS)
