@@ -63,39 +63,46 @@ class Incident(models.Model):
     lon = models.FloatField(null=True)
     x = models.FloatField(null=True, help_text="British National Grid easting (m)")
     y = models.FloatField(null=True, help_text="British National Grid northing (m)")
-    location = models.CharField(max_length=300, blank=True)
-    lsoa_code = models.CharField(max_length=12, blank=True)
-    lsoa_name = models.CharField(max_length=100, blank=True)
-    outcome = models.CharField(max_length=200, blank=True)
-    context = models.TextField(blank=True)
-    reported_by = models.CharField(max_length=100, blank=True)
-    falls_within = models.CharField(max_length=100, blank=True)
-    victim_ref = models.CharField(max_length=100, blank=True)
-    hate_race = models.BooleanField(default=False)
-    hate_religion = models.BooleanField(default=False)
-    hate_sexual_orientation = models.BooleanField(default=False)
-    hate_disability = models.BooleanField(default=False)
-    hate_transgender = models.BooleanField(default=False)
-    domestic = models.BooleanField(default=False)
-    alcohol = models.BooleanField(default=False)
-    drugs = models.BooleanField(default=False)
-    weapon = models.BooleanField(default=False)
-    batch = models.ForeignKey("ImportBatch", null=True, on_delete=models.SET_NULL, related_name="+")
+    location = models.CharField(max_length=300, blank=True, default="", db_default="")
+    lsoa_code = models.CharField(max_length=12, blank=True, default="", db_default="")
+    lsoa_name = models.CharField(max_length=100, blank=True, default="", db_default="")
+    outcome = models.CharField(max_length=200, blank=True, default="", db_default="")
+    context = models.TextField(blank=True, default="", db_default="")
+    reported_by = models.CharField(max_length=100, blank=True, default="", db_default="")
+    falls_within = models.CharField(max_length=100, blank=True, default="", db_default="")
+    victim_ref = models.CharField(max_length=100, blank=True, default="", db_default="")
+    hate_race = models.BooleanField(default=False, db_default=False)
+    hate_religion = models.BooleanField(default=False, db_default=False)
+    hate_sexual_orientation = models.BooleanField(default=False, db_default=False)
+    hate_disability = models.BooleanField(default=False, db_default=False)
+    hate_transgender = models.BooleanField(default=False, db_default=False)
+    domestic = models.BooleanField(default=False, db_default=False)
+    alcohol = models.BooleanField(default=False, db_default=False)
+    drugs = models.BooleanField(default=False, db_default=False)
+    weapon = models.BooleanField(default=False, db_default=False)
+    batch = models.ForeignKey("ImportBatch", null=True, on_delete=models.SET_NULL, related_name="+",
+                              db_index=False, db_constraint=False)
     areas = models.ManyToManyField(Area, through="IncidentArea", related_name="incidents")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["source", "source_ref"], name="incident_source_ref_unique")
         ]
-        indexes = [models.Index(fields=["month", "category"]), models.Index(fields=["category"])]
+        indexes = [models.Index(fields=["month", "category"])]
 
     def __str__(self) -> str:
         return f"{self.category} {self.month:%Y-%m} ({self.source})"
 
 
 class IncidentArea(models.Model):
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
-    area = models.ForeignKey(Area, on_delete=models.CASCADE)
+    """Which areas an incident falls in: a derived index, rebuilt from geometry by
+    ``store.link_kind`` and written only by the store, so the database does not re-check its
+    foreign keys row by row (bulk loads would spend most of their time there). Deleting an
+    incident or area through Django still cascades to its links."""
+
+    # the unique constraint and the (area, incident) index serve both lookups: no separate FK indexes
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, db_index=False, db_constraint=False)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, db_index=False, db_constraint=False)
 
     class Meta:
         constraints = [

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection
 
 from saferplaces.incidents.models import Area, Incident, IncidentArea
-from saferplaces.ingest.columns import STORE_COLUMNS
+from saferplaces.analysis.frame import FLAG_COLUMNS
+from saferplaces.ingest.columns import STORE_COLUMNS, TEXT_DEFAULTED
 from saferplaces.spatial import AreaIndex, assign_points
 
 INCIDENT_TABLE = Incident._meta.db_table
@@ -94,48 +97,70 @@ def write_incidents(frame: pd.DataFrame, *, batch_id: int | None, areas: AreaInd
 
 
 _COLUMNS = ("id", *STORE_COLUMNS, "batch_id")
+_DEFAULTED = set(TEXT_DEFAULTED + FLAG_COLUMNS)
 
 
-def _sqlite_values(table: pd.DataFrame) -> list[tuple]:
-    out = table.loc[:, list(_COLUMNS)].copy()
-    out["month"] = out["month"].dt.strftime("%Y-%m-%d")
-    out["occurred"] = out["occurred"].dt.strftime("%Y-%m-%d %H:%M:%S")
-    floats = ["lat", "lon", "x", "y"]
-    objects = out.astype(object)
-    objects[floats] = out[floats].astype(object).where(out[floats].notna(), None)
-    objects["batch_id"] = out["batch_id"].astype(object).where(out["batch_id"].notna(), None)
-    return list(objects.itertuples(index=False, name=None))
+def _columns_needed(table: pd.DataFrame) -> list[str]:
+    """Columns to write: those with a database default are left out when the whole batch has
+    the default (police.uk files carry no flags or victims), which makes inserts much cheaper."""
+    needed = []
+    for name in _COLUMNS:
+        if name in _DEFAULTED:
+            series = table[name]
+            if (series.dtype == bool and not series.any()) or (series.dtype != bool and not (series != "").any()):
+                continue
+        needed.append(name)
+    return needed
+
+
+def _sqlite_values(table: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    values = []
+    for name in columns:
+        series = table[name]
+        if name == "month":
+            values.append(series.dt.strftime("%Y-%m-%d").tolist())
+        elif name == "occurred":
+            values.append(series.dt.strftime("%Y-%m-%d %H:%M:%S").tolist())
+        elif series.dtype.kind == "f" or name == "batch_id":
+            column = series.to_numpy(dtype=object)
+            column[series.isna().to_numpy()] = None
+            values.append(column.tolist())
+        else:
+            values.append(series.tolist())
+    return list(zip(*values, strict=True))
 
 
 def _insert_sqlite(table: pd.DataFrame, links: pd.DataFrame) -> None:
     raw = connection.connection
-    placeholders = ", ".join("?" for _ in _COLUMNS)
-    raw.executemany(f"INSERT INTO {INCIDENT_TABLE} ({', '.join(_COLUMNS)}) VALUES ({placeholders})",
-                    _sqlite_values(table))
+    columns = _columns_needed(table)
+    placeholders = ", ".join("?" for _ in columns)
+    raw.executemany(f"INSERT INTO {INCIDENT_TABLE} ({', '.join(columns)}) VALUES ({placeholders})",
+                    _sqlite_values(table, columns))
     raw.executemany(f"INSERT INTO {LINK_TABLE} (incident_id, area_id) VALUES (?, ?)",
-                    links.itertuples(index=False, name=None))
+                    zip(links["incident_id"].tolist(), links["area_id"].tolist(), strict=True))
 
 
-def _copy(cursor, table_name: str, columns: tuple[str, ...], frame: pd.DataFrame) -> None:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
-    sql = f"COPY {table_name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+def _copy(cursor, table_name: str, frame: pd.DataFrame) -> None:
+    """COPY a frame: pyarrow writes the CSV (quoting every value, so empty text stays empty
+    text and only missing values, left unquoted, become NULL)."""
+    buffer = io.BytesIO()
+    pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), buffer,
+                     pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
+    sql = f"COPY {table_name} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)"
     with cursor.copy(sql) as copy:
         copy.write(buffer.getvalue())
 
 
 def _copy_postgres(table: pd.DataFrame, links: pd.DataFrame) -> None:
-    out = table.loc[:, list(_COLUMNS)].copy()
+    columns = _columns_needed(table)
+    out = table.loc[:, columns].copy()
     out["month"] = out["month"].dt.strftime("%Y-%m-%d")
     out["occurred"] = out["occurred"].dt.strftime("%Y-%m-%d %H:%M:%S+00")
     out["batch_id"] = out["batch_id"].astype("Int64")
-    for name in out.columns:
-        if out[name].dtype == bool:
-            out[name] = np.where(out[name].to_numpy(), "t", "f")
     raw = connection.connection
     with raw.cursor() as cursor:
-        _copy(cursor, INCIDENT_TABLE, _COLUMNS, out)
-        _copy(cursor, LINK_TABLE, ("incident_id", "area_id"), links)
+        _copy(cursor, INCIDENT_TABLE, out)
+        _copy(cursor, LINK_TABLE, links)
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{INCIDENT_TABLE}', 'id'), "
             f"(SELECT MAX(id) FROM {INCIDENT_TABLE}))"
@@ -162,7 +187,7 @@ def link_kind(kind: str) -> int:
     links = pd.DataFrame({"incident_id": ids[positions], "area_id": area_ids})
     if is_postgres():
         with connection.connection.cursor() as cursor:
-            _copy(cursor, LINK_TABLE, ("incident_id", "area_id"), links)
+            _copy(cursor, LINK_TABLE, links)
     else:
         connection.connection.executemany(
             f"INSERT INTO {LINK_TABLE} (incident_id, area_id) VALUES (?, ?)",

@@ -10,6 +10,9 @@ TEXT_COLUMNS = (
     "source", "source_ref", "category", "precision", "location", "lsoa_code", "lsoa_name",
     "outcome", "context", "reported_by", "falls_within", "victim_ref",
 )
+# text columns the database fills with "" when a file has nothing for them
+TEXT_DEFAULTED = ("location", "lsoa_code", "lsoa_name", "outcome", "context", "reported_by",
+                  "falls_within", "victim_ref")
 FLOAT_COLUMNS = ("lat", "lon", "x", "y")
 TIME_COLUMNS = ("month", "occurred")
 STORE_COLUMNS = TEXT_COLUMNS + FLOAT_COLUMNS + TIME_COLUMNS + FLAG_COLUMNS

@@ -106,7 +106,9 @@ def parse(data: bytes, name: str, *, skip_invalid: bool = False) -> ParsedFile:
     if missing:
         raise IngestError([RowProblem(name, None, 1, missing[0], None,
                                       f"required police.uk column is missing (expected {', '.join(COLUMNS)})")])
-    raw = raw.loc[:, list(COLUMNS)].apply(lambda s: s.str.strip())
+    raw = raw.loc[:, list(COLUMNS)]
+    for column in ("Month", "Crime type", "Longitude", "Latitude", "LSOA code"):
+        raw[column] = raw[column].str.strip()
     problems, bad = _validate(raw, name, line_numbers)
     if problems and not skip_invalid:
         raise IngestError(problems)
@@ -164,13 +166,24 @@ def _identities(raw: pd.DataFrame) -> pd.Series:
     content = raw[fingerprint_columns].astype(str)
     high = pd.util.hash_pandas_object(content, index=False, hash_key="saferplaces-pol1").to_numpy()
     low = pd.util.hash_pandas_object(content, index=False, hash_key="saferplaces-pol2").to_numpy()
-    digest = pd.Series([f"{a:016x}{b:016x}" for a, b in zip(high, low, strict=True)], index=raw.index)
-    key = pd.Series(np.where(has_id, crime_id, "fp:" + digest.to_numpy(object)), index=raw.index)
+    digest = "fp:" + hex_digits(high) + hex_digits(low)
+    key = pd.Series(np.where(has_id, crime_id, digest), index=raw.index)
     occurrence = key.groupby(key, sort=False).cumcount().to_numpy()
     repeated = occurrence > 0
     key = key.to_numpy(object)
     key[repeated] = key[repeated] + "#" + occurrence[repeated].astype(str)
     return pd.Series(key, index=raw.index)
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_SHIFTS = np.arange(60, -4, -4, dtype=np.uint64)
+
+
+def hex_digits(values: np.ndarray) -> np.ndarray:
+    """Sixteen lower-case hex digits for each uint64, vectorised (object array of str)."""
+    nibbles = (np.asarray(values, dtype=np.uint64)[:, None] >> _SHIFTS) & np.uint64(0xF)
+    text = _HEX[nibbles.astype(np.intp)].view("S16").ravel()
+    return text.astype("U16").astype(object)
 
 
 def _normalise(raw: pd.DataFrame) -> pd.DataFrame:

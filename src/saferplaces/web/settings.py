@@ -67,7 +67,10 @@ else:
             "NAME": str(Path(env_str("SAFERPLACES_DB", "saferplaces.sqlite3")).resolve()),
             "OPTIONS": {
                 "timeout": 30,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
         }
