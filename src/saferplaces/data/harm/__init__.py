@@ -1,0 +1,1 @@
+"""Shipped harm weight tables (CSV + TOML provenance); see README.md."""
