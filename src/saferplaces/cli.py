@@ -274,5 +274,14 @@ def serve(host: str, port: int) -> None:
     _serve(host, port)
 
 
+def _register_commands() -> None:
+    from saferplaces.commands.analyse import evaluate, trends
+
+    main.add_command(trends)
+    main.add_command(evaluate)
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

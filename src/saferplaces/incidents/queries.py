@@ -251,7 +251,8 @@ def map_context(requested_month: str | None, requested_category: str | None = No
         "months": [(m, month_label(m)) for m in months],
         "month": month,
         "month_name": month_label(month) if month else None,
-        "requested_month": requested_month,
+        "requested_month": (month_label(requested_month) if requested_month and MONTH.match(requested_month)
+                            else requested_month),
         "month_not_found": bool(requested_month) and requested_month != month,
         "categories": categories,
         "category": category,

@@ -54,6 +54,10 @@ def _pick(properties: dict, explicit: str | None, pattern: re.Pattern, what: str
     )])
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64] or "area"
+
+
 def read_boundaries(path: Path, *, name_field: str | None = None, code_field: str | None = None,
                     population_field: str | None = None) -> list[AreaRecord]:
     """Every feature as an ``AreaRecord`` in WGS84. Rows in errors are feature numbers from 1."""
@@ -90,8 +94,11 @@ def read_boundaries(path: Path, *, name_field: str | None = None, code_field: st
         if not shapely.is_valid(geometry):
             raise IngestError([RowProblem(name, number, None, "geometry", None,
                                           f"invalid polygon: {shapely.is_valid_reason(geometry)}")])
-        code = _pick(properties, code_field, CODE_FIELD_PATTERN, "code", name, number).strip()
         area_name = _pick(properties, name_field, NAME_FIELD_PATTERN, "name", name, number).strip()
+        if code_field is None and not any(CODE_FIELD_PATTERN.match(key) for key in properties):
+            code = _slug(area_name)  # drawn areas (a PSPO zone, a town centre) often have only a name
+        else:
+            code = _pick(properties, code_field, CODE_FIELD_PATTERN, "code", name, number).strip()
         if code in seen:
             raise IngestError([RowProblem(name, number, None, code_field or "code", code,
                                           f"the same code as feature {seen[code]}")])

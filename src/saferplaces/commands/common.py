@@ -1,0 +1,69 @@
+"""Helpers shared by the analysis sub-commands: periods, output files, tables."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+out = Console()
+
+
+def check_month(value: str | None, option: str) -> str | None:
+    if value is not None and not MONTH.match(value):
+        raise click.BadParameter(f"{value!r} is not a month in the form YYYY-MM", param_hint=option)
+    return value
+
+
+def parse_period(value: str, option: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``FROM..TO`` as dates (YYYY-MM-DD) or months (YYYY-MM, meaning the whole month)."""
+    if ".." not in value:
+        raise click.BadParameter(f"{value!r} should be FROM..TO, e.g. 2025-01..2025-06", param_hint=option)
+    first, last = value.split("..", 1)
+    try:
+        start = pd.Timestamp(first + "-01") if MONTH.match(first) else pd.Timestamp(first)
+        end = (pd.Timestamp(last + "-01") + pd.offsets.MonthEnd(0)) if MONTH.match(last) else pd.Timestamp(last)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: {exc}", param_hint=option) from None
+    if end < start:
+        raise click.BadParameter(f"{value!r} ends before it starts", param_hint=option)
+    return start.normalize(), end.normalize()
+
+
+def write_output(path: Path, *, frame: pd.DataFrame | None = None, data: Any = None) -> None:
+    """Write ``data`` as JSON or ``frame`` as CSV, chosen by the file's extension."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        path.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+    elif suffix == ".csv" and frame is not None:
+        frame.to_csv(path, index=False)
+    elif suffix in (".geojson",) and data is not None:
+        path.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        raise click.BadParameter(f"cannot write {path.name}: use .json or .csv", param_hint="--out")
+    out.print(f"Written {path}")
+
+
+def print_frame(frame: pd.DataFrame, title: str, formats: dict[str, str] | None = None) -> None:
+    formats = formats or {}
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column), justify="right" if frame[column].dtype.kind in "if" else "left")
+    for row in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, row, strict=True):
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                cells.append("–")
+            elif column in formats:
+                cells.append(format(value, formats[column]))
+            else:
+                cells.append(str(value))
+        table.add_row(*cells)
+    out.print(table)
