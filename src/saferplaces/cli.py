@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 AREA_KINDS = ("ward", "lsoa", "msoa", "neighbourhood", "pspo", "town-centre", "custom")
 
@@ -81,7 +81,7 @@ def _print_ingest(report, skip_invalid: bool, reject_dir: Path | None = None) ->
             status = 1
             console.print(f"[red]Rejected[/red] {f.name}: nothing was written.")
             for problem in f.error.problems[:10]:
-                console.print(f"  {problem.describe()}", markup=False, highlight=False)
+                console.print(f"  {problem.describe()}", markup=False, highlight=False, soft_wrap=True)
     if any(f.error for f in report.files) and not skip_invalid:
         console.print("No file was loaded because of the errors above. Fix the file, or use "
                       "--skip-invalid to load the good rows and set the bad ones aside.")

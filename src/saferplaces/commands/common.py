@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-out = Console()
+out = Console(soft_wrap=True)
 
 
 def check_month(value: str | None, option: str) -> str | None:
