@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "saferplaces.web",
     "saferplaces.incidents",
+    "saferplaces.assessments",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,16 @@
+.PHONY: test lint bench demo
+
+test:
+	python -m pytest
+
+lint:
+	ruff check src tests benchmarks
+
+bench:
+	python benchmarks/ingest.py
+	python benchmarks/hotspots.py
+	python benchmarks/nearrepeat.py
+	python benchmarks/assessment.py
+
+demo:
+	saferplaces demo

@@ -1,0 +1,131 @@
+"""Assessment runs (reproducible: parameters, config and results kept), their report files,
+and what the partnership enters: community concern and capacity scores, horizon items,
+recommendations and targets."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class RunKind(models.TextChoices):
+    ANNUAL = "annual", "Strategic assessment"
+    DEEP_DIVE = "deep-dive", "Deep dive"
+
+
+class AssessmentRun(models.Model):
+    kind = models.CharField(max_length=20, choices=RunKind.choices, default=RunKind.ANNUAL)
+    topic = models.CharField(max_length=200, blank=True, help_text="Deep dives: the priority topic")
+    first_month = models.CharField(max_length=7)
+    last_month = models.CharField(max_length=7)
+    config_toml = models.TextField(blank=True, help_text="The configuration used (empty: the defaults)")
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    synthetic = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        label = self.get_kind_display() + (f": {self.topic}" if self.topic else "")
+        return f"{label} {self.first_month} to {self.last_month}"
+
+
+class ReportFile(models.Model):
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="reports")
+    format = models.CharField(max_length=10)  # html, pdf, json
+    public = models.BooleanField(default=False)
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "format", "public"], name="report_unique")]
+
+    @property
+    def filename(self) -> str:
+        version = "public" if self.public else "panel"
+        return f"assessment-{self.run.first_month}-to-{self.run.last_month}-{version}.{self.format}"
+
+
+class Dimension(models.TextChoices):
+    COMMUNITY_CONCERN = "community_concern", "Community concern"
+    CAPACITY = "capacity", "Partnership capacity and confidence to act"
+
+
+class EnteredScore(models.Model):
+    """A score the partnership enters for a candidate priority, with where it came from.
+    The latest entry per candidate and dimension is the one used; earlier ones are history."""
+
+    candidate = models.CharField(max_length=200)
+    dimension = models.CharField(max_length=30, choices=Dimension.choices)
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    source_note = models.CharField(max_length=500, help_text="e.g. residents' survey 2025, councillor casework")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-entered_at"]
+
+
+class Pestelo(models.TextChoices):
+    POLITICAL = "political", "Political"
+    ECONOMIC = "economic", "Economic"
+    SOCIAL = "social", "Social"
+    TECHNOLOGICAL = "technological", "Technological"
+    ENVIRONMENTAL = "environmental", "Environmental"
+    LEGAL = "legal", "Legal"
+    ORGANISATIONAL = "organisational", "Organisational"
+
+
+class HorizonItem(models.Model):
+    category = models.CharField(max_length=20, choices=Pestelo.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+
+
+class Recommendation(models.Model):
+    """An analyst's recommendation, tied to the finding (candidate priority) it answers."""
+
+    candidate = models.CharField(max_length=200)
+    text = models.TextField()
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+
+
+class Target(models.Model):
+    """The partnership's target for a priority's measure, e.g. a 10% fall on the baseline year."""
+
+    candidate = models.CharField(max_length=200)
+    measure = models.CharField(max_length=100, default="monthly count")
+    target_change_pct = models.FloatField(help_text="Change against the baseline year, e.g. -10 for a 10% fall")
+    baseline_first_month = models.CharField(max_length=7)
+    baseline_last_month = models.CharField(max_length=7)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+
+class StreetWeek(models.Model):
+    """A Street Week held (or planned) in one area, so recently treated areas can be excluded."""
+
+    area_code = models.CharField(max_length=64)
+    area_name = models.CharField(max_length=200)
+    start = models.DateField()
+    end = models.DateField()
