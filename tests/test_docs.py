@@ -27,3 +27,8 @@ def test_readme_has_exactly_the_two_setup_commands():
     setup = README.split("## Set up", 1)[1].split("## The command", 1)[0]
     commands = re.findall(r"```bash\n(.+?)\n```", setup, flags=re.S)
     assert commands == ['pip install -e . && saferplaces demo', 'pip install -e ".[dev]" && python -m pytest']
+
+
+@pytest.mark.parametrize(("key", "meaning"), sorted(GROUND_TRUTH_KEYS.items()))
+def test_ground_truth_descriptions_match_the_generator(key, meaning):
+    assert f"| `{key}` | {meaning} |" in README
