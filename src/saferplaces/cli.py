@@ -258,27 +258,41 @@ def demo(directory: Path, seed: int, no_serve: bool, port: int) -> None:
 # --- web --------------------------------------------------------------------------------------
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, *, with_worker: bool = True) -> None:
+    """Django's threaded server, with a background worker beside it for long jobs."""
+    import subprocess
+
     from django.core.management import call_command
 
+    helper = None
+    if with_worker:
+        helper = subprocess.Popen([sys.executable, "-m", "saferplaces.cli", "worker"])
+        out.print("Started the background worker (assessments run there).")
     out.print(f"Serving saferplaces on http://{host}:{port}/ (Ctrl+C to stop)")
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    finally:
+        if helper is not None:
+            helper.terminate()
+            helper.wait(timeout=10)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-def serve(host: str, port: int) -> None:
-    """Start the web application."""
+@click.option("--no-worker", is_flag=True, help="Do not start a background worker (run `saferplaces worker` yourself).")
+def serve(host: str, port: int, no_worker: bool) -> None:
+    """Start the web application (and a background worker for assessments)."""
     setup_django()
-    _serve(host, port)
+    _serve(host, port, with_worker=not no_worker)
 
 
 def _register_commands() -> None:
     from saferplaces.commands.analyse import evaluate, trends
+    from saferplaces.commands.assess import assess, worker
 
-    main.add_command(trends)
-    main.add_command(evaluate)
+    for command in (trends, evaluate, assess, worker):
+        main.add_command(command)
 
 
 _register_commands()

@@ -62,23 +62,24 @@ class ReportFile(models.Model):
 
 
 class Dimension(models.TextChoices):
-    COMMUNITY_CONCERN = "community_concern", "Community concern"
+    CONCERN = "concern", "Community concern"
     CAPACITY = "capacity", "Partnership capacity and confidence to act"
 
 
 class EnteredScore(models.Model):
-    """A score the partnership enters for a candidate priority, with where it came from.
+    """A 1–5 score the partnership enters for a candidate priority, with where it came from.
     The latest entry per candidate and dimension is the one used; earlier ones are history."""
 
-    candidate = models.CharField(max_length=200)
-    dimension = models.CharField(max_length=30, choices=Dimension.choices)
+    candidate = models.CharField(max_length=200, help_text="Candidate id, e.g. theme:violent-crime")
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
     score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    source_note = models.CharField(max_length=500, help_text="e.g. residents' survey 2025, councillor casework")
+    source = models.CharField(max_length=300, help_text="e.g. residents' survey 2025, councillor casework")
+    note = models.CharField(max_length=500, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-entered_at"]
+        ordering = ["-entered_at", "-id"]
 
 
 class Pestelo(models.TextChoices):
@@ -92,32 +93,44 @@ class Pestelo(models.TextChoices):
 
 
 class HorizonItem(models.Model):
-    category = models.CharField(max_length=20, choices=Pestelo.choices)
+    """A future or emerging issue a partner has seen coming, under a PESTELO heading."""
+
+    heading = models.CharField(max_length=20, choices=Pestelo.choices)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
-    active = models.BooleanField(default=True)
 
 
 class Recommendation(models.Model):
-    """An analyst's recommendation, tied to the finding (candidate priority) it answers."""
+    """An analyst's recommendation, tied to the finding (candidate id) that supports it."""
 
-    candidate = models.CharField(max_length=200)
+    finding = models.CharField(max_length=200, help_text="Candidate id the recommendation answers")
     text = models.TextField()
+    owner = models.CharField(max_length=200, blank=True, help_text="Agency or group to act")
+    active = models.BooleanField(default=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
-    active = models.BooleanField(default=True)
+
+
+class TargetMeasure(models.TextChoices):
+    INCIDENTS = "incidents", "Incidents"
+    HARM = "harm", "Harm-weighted total"
+    REPEAT_RATE = "repeat_rate", "Repeat incident rate"
 
 
 class Target(models.Model):
-    """The partnership's target for a priority's measure, e.g. a 10% fall on the baseline year."""
+    """The partnership's target for a priority's measure: a change against a baseline
+    (the assessment year's value when no baseline is given)."""
 
     candidate = models.CharField(max_length=200)
-    measure = models.CharField(max_length=100, default="monthly count")
-    target_change_pct = models.FloatField(help_text="Change against the baseline year, e.g. -10 for a 10% fall")
-    baseline_first_month = models.CharField(max_length=7)
-    baseline_last_month = models.CharField(max_length=7)
+    measure = models.CharField(max_length=20, choices=TargetMeasure.choices, default=TargetMeasure.INCIDENTS)
+    change_pct = models.FloatField(help_text="e.g. -10 for a 10% fall")
+    baseline = models.FloatField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    active = models.BooleanField(default=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
 
@@ -129,3 +142,6 @@ class StreetWeek(models.Model):
     area_name = models.CharField(max_length=200)
     start = models.DateField()
     end = models.DateField()
+
+    class Meta:
+        ordering = ["-start"]
