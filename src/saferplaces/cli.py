@@ -290,8 +290,9 @@ def serve(host: str, port: int, no_worker: bool) -> None:
 def _register_commands() -> None:
     from saferplaces.commands.analyse import evaluate, trends
     from saferplaces.commands.assess import assess, worker
+    from saferplaces.commands.spatial import hotspots, near_repeat
 
-    for command in (trends, evaluate, assess, worker):
+    for command in (trends, evaluate, hotspots, near_repeat, assess, worker):
         main.add_command(command)
 
 

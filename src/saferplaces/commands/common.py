@@ -51,7 +51,8 @@ def write_output(path: Path, *, frame: pd.DataFrame | None = None, data: Any = N
     out.print(f"Written {path}")
 
 
-def print_frame(frame: pd.DataFrame, title: str, formats: dict[str, str] | None = None) -> None:
+def print_frame(frame: pd.DataFrame, title: str, formats: dict[str, str] | None = None,
+                float_format: str | None = None) -> None:
     formats = formats or {}
     table = Table(title=title)
     for column in frame.columns:
@@ -63,6 +64,8 @@ def print_frame(frame: pd.DataFrame, title: str, formats: dict[str, str] | None 
                 cells.append("–")
             elif column in formats:
                 cells.append(format(value, formats[column]))
+            elif float_format and isinstance(value, float):
+                cells.append(format(value, float_format))
             else:
                 cells.append(str(value))
         table.add_row(*cells)
