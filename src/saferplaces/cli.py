@@ -289,10 +289,11 @@ def serve(host: str, port: int, no_worker: bool) -> None:
 
 def _register_commands() -> None:
     from saferplaces.commands.analyse import evaluate, trends
-    from saferplaces.commands.assess import assess, worker
+    from saferplaces.commands.assess import assess, deep_dive, monitor, street_weeks_command, worker
     from saferplaces.commands.spatial import hotspots, near_repeat
 
-    for command in (trends, evaluate, hotspots, near_repeat, assess, worker):
+    for command in (trends, evaluate, hotspots, near_repeat, assess, deep_dive, monitor, street_weeks_command,
+                    worker):
         main.add_command(command)
 
 

@@ -20,15 +20,19 @@ from saferplaces.assessment import (
     Target,
     run_assessment,
 )
-from saferplaces.assessment.config import config_from_dict
+from saferplaces.assessment.config import AssessmentConfig, config_from_dict
+from saferplaces.assessment.deepdive import deep_dive, render_deep_dive_html
+from saferplaces.assessment.monitoring import MonitoringResult, monitoring
 from saferplaces.assessment.report import render_html, render_pdf
+from saferplaces.assessment.streetweek import StreetWeekResult, street_weeks
 from saferplaces.assessments import models
 from saferplaces.incidents.models import Area
 from saferplaces.incidents.services import area_membership, incident_frame, store_is_synthetic
 
 Progress = Callable[[str, int], None]
 
-__all__ = ["entered_inputs", "store_inputs", "execute_run", "previous_result", "REPORT_FORMATS"]
+__all__ = ["entered_inputs", "store_inputs", "execute_run", "previous_result", "REPORT_FORMATS",
+           "latest_assessment", "monitor_priorities", "rank_street_weeks"]
 
 REPORT_FORMATS = ("html", "pdf", "json")
 
@@ -79,26 +83,47 @@ def _set(run: models.AssessmentRun, progress: Progress | None, stage: str, perce
         progress(stage, percent)
 
 
+def _run_config(run: models.AssessmentRun) -> AssessmentConfig:
+    return config_from_dict(tomllib.loads(run.config_toml) if run.config_toml.strip() else None,
+                            path="the run's configuration")
+
+
+ReportFiles = list[tuple[str, bool, bytes]]
+
+
+def _report_files(result, render: Callable[..., str], step: Progress) -> ReportFiles:
+    """HTML, PDF and JSON of a result, for the panel and the public."""
+    files: ReportFiles = []
+    for public in (False, True):
+        step(f"Writing the {'public' if public else 'panel'} report", 80 if public else 60)
+        html = render(result, public=public)
+        files.append(("html", public, html.encode("utf-8")))
+        files.append(("pdf", public, render_pdf(html)))
+        files.append(("json", public, json.dumps(result.to_dict(public=public), indent=1,
+                                                 default=str).encode("utf-8")))
+    return files
+
+
+def _compute(run: models.AssessmentRun, inputs: AssessmentInputs, config: AssessmentConfig,
+             step: Progress) -> tuple[dict, ReportFiles]:
+    if run.kind == models.RunKind.DEEP_DIVE:
+        result, render = deep_dive(inputs, config, run.topic), render_deep_dive_html
+    else:
+        result, render = run_assessment(inputs, config), render_html
+    return json.loads(json.dumps(result.to_dict(), default=str)), _report_files(result, render, step)
+
+
 def execute_run(run: models.AssessmentRun, progress: Progress | None = None) -> models.AssessmentRun:
     """Run one stored assessment to the end, keeping its result and its report files.
     A failure is recorded on the run (its message only: no data) and re-raised."""
     models.AssessmentRun.objects.filter(pk=run.pk).update(status=models.RunStatus.RUNNING, error="")
     try:
         _set(run, progress, "Reading incidents from the store", 5)
-        config = config_from_dict(tomllib.loads(run.config_toml) if run.config_toml.strip() else None,
-                                  path="the run's configuration")
-        inputs = store_inputs(run.first_month, run.last_month, previous=previous_result(run))
-        _set(run, progress, "Measuring and scoring candidate priorities", 20)
-        result = run_assessment(inputs, config)
-        data = json.loads(json.dumps(result.to_dict(), default=str))
-        files: list[tuple[str, bool, bytes]] = []
-        for public in (False, True):
-            _set(run, progress, f"Writing the {'public' if public else 'panel'} report", 60 if not public else 80)
-            html = render_html(result, public=public)
-            files.append(("html", public, html.encode("utf-8")))
-            files.append(("pdf", public, render_pdf(html)))
-            body = result.to_dict(public=public)
-            files.append(("json", public, json.dumps(body, indent=1, default=str).encode("utf-8")))
+        config = _run_config(run)
+        annual = run.kind == models.RunKind.ANNUAL
+        inputs = store_inputs(run.first_month, run.last_month, previous=previous_result(run) if annual else None)
+        _set(run, progress, "Measuring and scoring", 20)
+        data, files = _compute(run, inputs, config, lambda stage, pct: _set(run, progress, stage, pct))
         with transaction.atomic():
             models.ReportFile.objects.filter(run=run).delete()
             models.ReportFile.objects.bulk_create(
@@ -106,10 +131,35 @@ def execute_run(run: models.AssessmentRun, progress: Progress | None = None) -> 
             models.AssessmentRun.objects.filter(pk=run.pk).update(
                 status=models.RunStatus.DONE, progress=100, stage="Finished", result=data,
                 synthetic=inputs.synthetic, finished_at=timezone.now())
-    except Exception as exc:
+    except Exception as exc:  # recorded for the run page, then re-raised for the worker's log
         models.AssessmentRun.objects.filter(pk=run.pk).update(
             status=models.RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
             finished_at=timezone.now())
         raise
     run.refresh_from_db()
     return run
+
+
+def latest_assessment() -> models.AssessmentRun | None:
+    return (models.AssessmentRun.objects.filter(kind=models.RunKind.ANNUAL, status=models.RunStatus.DONE)
+            .order_by("-last_month", "-created_at").first())
+
+
+def monitor_priorities(first_month: str, last_month: str) -> tuple[models.AssessmentRun, MonitoringResult]:
+    """The current priorities (latest finished assessment) month by month against their targets."""
+    run = latest_assessment()
+    if run is None or not run.result:
+        raise LookupError("no finished strategic assessment yet: run one first")
+    inputs = store_inputs(first_month, last_month)
+    return run, monitoring(inputs, _run_config(run), run.result.get("priorities", []), inputs.entered.targets)
+
+
+def rank_street_weeks(first_month: str, last_month: str, *, exclude_months: int = 12,
+                      exclude: tuple[str, ...] = ()) -> StreetWeekResult:
+    """Areas ranked for the next Street Week; areas with a Street Week in the ``exclude_months``
+    before the end of the period (or named in ``exclude``) are left out."""
+    end = pd.Period(last_month, "M").to_timestamp(how="end").date()
+    since = (pd.Period(last_month, "M") - exclude_months + 1).to_timestamp().date()
+    recent = set(models.StreetWeek.objects.filter(end__gte=since, start__lte=end).values_list("area_code", flat=True))
+    inputs = store_inputs(first_month, last_month)
+    return street_weeks(inputs, config_from_dict(None), exclude_recent=tuple(sorted(recent | set(exclude))))

@@ -87,6 +87,106 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
         out.print(f"  {number}. {names.get(key, key)}")
 
 
+def _year(first_month: str | None, last_month: str | None) -> tuple[str, str]:
+    import pandas as pd
+
+    check_month(first_month, "--from")
+    check_month(last_month, "--to")
+    last_month = last_month or default_year()[1]
+    return first_month or str(pd.Period(last_month, "M") - 11), last_month
+
+
+@click.command("deep-dive")
+@click.argument("topic")
+@click.option("--from", "first_month", help="First month (YYYY-MM). Default: 11 months before --to (a quarter works too).")
+@click.option("--to", "last_month", help="Last month (YYYY-MM). Default: the latest in the store.")
+@click.option("--out", "out_dir", default="assessment", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "formats", default="html,pdf,json", show_default=True)
+@click.option("--public", is_flag=True, help="Write the public version.")
+def deep_dive(topic: str, first_month: str | None, last_month: str | None, out_dir: Path, formats: str,
+              public: bool) -> None:
+    """A deep dive into one priority topic (a candidate id such as theme:violent-crime or
+    police-uk:shoplifting) over any period: the quarterly assessment model. Kept in the database."""
+    from saferplaces.cli import progress_bars, setup_django
+
+    chosen = _formats(formats)
+    setup_django()
+    first_month, last_month = _year(first_month, last_month)
+    from saferplaces.assessments.models import AssessmentRun, ReportFile, RunKind
+    from saferplaces.assessments.services import execute_run
+
+    run = AssessmentRun.objects.create(kind=RunKind.DEEP_DIVE, topic=topic, first_month=first_month,
+                                       last_month=last_month)
+    with progress_bars() as progress:
+        try:
+            execute_run(run, progress=lambda stage, percent: progress("deep dive", percent, 100))
+        except (KeyError, ValueError) as exc:
+            raise click.ClickException(str(exc).strip("'\"")) from None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for report in ReportFile.objects.filter(run=run, public=public, format__in=chosen):
+        path = out_dir / report.filename.replace("assessment-", f"deep-dive-{topic.replace(':', '-')}-")
+        path.write_bytes(bytes(report.content))
+        out.print(f"Written {path}")
+    out.print(run.result.get("finding", "") if run.result else "")
+
+
+@click.command()
+@click.option("--from", "first_month", help="First month monitored (YYYY-MM). Default: 11 months before --to.")
+@click.option("--to", "last_month", help="Last month monitored (YYYY-MM). Default: the latest in the store.")
+def monitor(first_month: str | None, last_month: str | None) -> None:
+    """Track each current priority (from the latest assessment) month by month against its target."""
+    from saferplaces.cli import setup_django
+    from saferplaces.commands.common import print_frame
+
+    setup_django()
+    first_month, last_month = _year(first_month, last_month)
+    import pandas as pd
+
+    from saferplaces.assessments.services import monitor_priorities
+
+    try:
+        run, result = monitor_priorities(first_month, last_month)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    out.print(f"Priorities from the assessment {run.first_month} to {run.last_month}; months {first_month} to {last_month}")
+    rows = [{"priority": p.name, "measure": p.measure, "target %": p.change_pct, "to date": p.ytd_actual,
+             "target to date": p.ytd_target, "last year": p.ytd_last_year, "status": p.status}
+            for p in result.priorities]
+    print_frame(pd.DataFrame(rows), "Monitoring", float_format=".0f")
+    for warning in result.warnings:
+        out.print(f"[yellow]{warning}[/yellow]")
+
+
+@click.command("street-weeks")
+@click.option("--from", "first_month", help="First month (YYYY-MM). Default: 11 months before --to.")
+@click.option("--to", "last_month", help="Last month (YYYY-MM). Default: the latest in the store.")
+@click.option("--exclude", multiple=True, help="Area codes to leave out (as well as those with a recent Street Week).")
+@click.option("--top", default=10, show_default=True)
+def street_weeks_command(first_month: str | None, last_month: str | None, exclude: tuple[str, ...], top: int) -> None:
+    """Rank wards/neighbourhoods for the next Street Week, with the reasons (harm-weighted rate,
+    trend, repeat ASB, hotspots), leaving out areas treated in the last 12 months."""
+    from saferplaces.cli import setup_django
+    from saferplaces.commands.common import print_frame
+
+    setup_django()
+    first_month, last_month = _year(first_month, last_month)
+    import pandas as pd
+
+    from saferplaces.assessments.services import rank_street_weeks
+
+    try:
+        result = rank_street_weeks(first_month, last_month, exclude=exclude)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = [{"rank": a.rank, "area": f"{a.name} ({a.code})", "score": a.score, "reasons": "; ".join(a.reasons)}
+            for a in result.ranked[:top]]
+    print_frame(pd.DataFrame(rows), f"Next Street Week: {result.area_kind}s, {first_month} to {last_month}",
+                float_format=".0f")
+    if result.excluded:
+        out.print("Left out (recent Street Week): " + ", ".join(a.name for a in result.excluded))
+
+
 @click.command()
 @click.option("--batch", is_flag=True, help="Run the waiting jobs, then stop.")
 def worker(batch: bool) -> None:
