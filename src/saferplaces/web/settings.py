@@ -116,3 +116,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SAFERPLACES_LOG_LEVEL", "WARNING")},
 }
+
+# Sign-in (Django's auth views, GOV.UK-styled templates in web/templates/registration/).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "assessments:index"
