@@ -248,11 +248,25 @@ def demo(directory: Path, seed: int, no_serve: bool, port: int) -> None:
         if not (directory / "ground_truth.json").exists():
             generate_town(directory, seed=seed, progress=progress)
         reports = load_demo(directory, progress)
+    password = _demo_analyst()
     added = sum(r.total("rows_added") for r in reports.values())
     present = sum(r.total("rows_present") for r in reports.values())
     out.print(f"Synthetic demo town loaded from {directory}: {added} incidents added, {present} already present.")
+    out.print(f"Sign in to the Assessments section as [bold]demo-analyst[/bold] with password [bold]{password}[/bold] "
+              "(a new one each time the demo starts).")
     if not no_serve:
         _serve("127.0.0.1", port)
+
+
+def _demo_analyst() -> str:
+    """A demo analyst account with a fresh random password (the demo is synthetic and local)."""
+    import secrets
+
+    from saferplaces.commands.users import ensure_user
+
+    password = secrets.token_urlsafe(9)
+    ensure_user("demo-analyst", password, analyst=True)
+    return password
 
 
 # --- web --------------------------------------------------------------------------------------
@@ -291,9 +305,10 @@ def _register_commands() -> None:
     from saferplaces.commands.analyse import evaluate, trends
     from saferplaces.commands.assess import assess, deep_dive, monitor, street_weeks_command, worker
     from saferplaces.commands.spatial import hotspots, near_repeat
+    from saferplaces.commands.users import users
 
     for command in (trends, evaluate, hotspots, near_repeat, assess, deep_dive, monitor, street_weeks_command,
-                    worker):
+                    worker, users):
         main.add_command(command)
 
 

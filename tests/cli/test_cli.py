@@ -95,3 +95,16 @@ def test_demo_from_a_clean_directory_loads_and_is_idempotent(tmp_path):
     assert Incident.objects.count() == first
     assert "0 incidents added" in output
     assert json.loads(run("status", "--json")[1])["synthetic"] is True
+
+
+def test_an_added_analyst_may_start_assessments_and_a_plain_user_may_not():
+    from django.contrib.auth import get_user_model
+
+    assert run("users", "add", "alice", "--analyst", "--password", "correct-horse")[0] == 0
+    assert run("users", "add", "bob", "--password", "battery-staple")[0] == 0
+    users = get_user_model().objects
+    assert users.get(username="alice").has_perm("assessments.add_assessmentrun")
+    assert not users.get(username="bob").has_perm("assessments.add_assessmentrun")
+    assert users.get(username="bob").check_password("battery-staple")
+    code, output = run("users", "list")
+    assert "alice  analyst" in output and "bob" in output
