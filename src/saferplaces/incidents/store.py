@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.db import connection
+
 from saferplaces.analysis.frame import FLAG_COLUMNS
 from saferplaces.incidents.models import Area, Incident, IncidentArea
 from saferplaces.ingest.columns import STORE_COLUMNS, TEXT_DEFAULTED
