@@ -3,10 +3,6 @@ poll), then shows the priorities; the entries page draws without script errors."
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
 from django.conf import settings as django_settings
 
 from saferplaces.assessments.models import (
@@ -18,20 +14,9 @@ from saferplaces.assessments.models import (
     Target,
 )
 from tests.assessments_web.conftest import first_result, store_run
+from tests.browser import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-# Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from it
-# (the test writes the run's progress) unless told the thread is safe, which it is here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                       reason="Chromium is not installed (apt-get install chromium); required in CI"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def test_run_page_follows_the_run_to_its_end_and_entries_page_draws(

@@ -6,25 +6,11 @@ the page must still draw everything else and say so.
 
 from __future__ import annotations
 
-import os
 import socket
-from pathlib import Path
 
-import pytest
+from tests.browser import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-# Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from it
-# (fixtures writing the store) unless told the thread is safe, which it is here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                       reason="Chromium is not installed (apt-get install chromium); required in CI"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def closed_port() -> int:

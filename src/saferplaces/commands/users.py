@@ -7,17 +7,29 @@ import click
 from saferplaces.commands.common import out
 
 ANALYSTS = "Analysts"
+ANALYST_PERMISSIONS = ("add_assessmentrun", "add_enteredscore", "add_horizonitem", "add_recommendation",
+                       "add_target", "add_streetweek")
+
+
+def analysts_group():
+    """The Analysts group with its permissions (created by a migration; re-made if missing)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=ANALYSTS)
+    if created:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="assessments",
+                                                         codename__in=ANALYST_PERMISSIONS))
+    return group
 
 
 def ensure_user(username: str, password: str, *, analyst: bool) -> bool:
     """Create or update a user; returns True when created."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
     user, created = get_user_model().objects.get_or_create(username=username)
     user.set_password(password)
     user.save()
-    group = Group.objects.get(name=ANALYSTS)
+    group = analysts_group()
     if analyst:
         user.groups.add(group)
     else:

@@ -73,6 +73,46 @@ def _write(parsed: list[tuple[FileOutcome, pd.DataFrame, str, str, bool]], sourc
                 progress("write", done, len(parsed))
 
 
+@dataclass
+class _Source:
+    """One file to read: its name, where it lies (for the synthetic label) and its bytes."""
+
+    name: str
+    path: Path
+    read: Callable[[], bytes]
+
+
+Parser = Callable[[bytes, str], tuple[pd.DataFrame, list[RowProblem], int, bool]]
+
+
+def _ingest(sources: list[_Source], parse: Parser, source_name: str, *, skip_invalid: bool,
+            progress: Progress | None) -> IngestReport:
+    """Read and check every file first; write them all in one transaction only if none was
+    rejected (or, with ``skip_invalid``, write the good rows)."""
+    outcomes: list[FileOutcome] = []
+    parsed = []
+    for done, item in enumerate(sources, start=1):
+        outcome = FileOutcome(item.name)
+        outcomes.append(outcome)
+        data = item.read()
+        try:
+            frame, problems, rows_read, synthetic = parse(data, item.name)
+        except IngestError as exc:
+            outcome.error = exc
+            outcome.rows_read = max(data.count(b"\n") - 1, 0)
+        else:
+            outcome.rows_read, outcome.problems = rows_read, problems
+            parsed.append((outcome, frame, item.name, hashlib.sha256(data).hexdigest(),
+                           synthetic or _is_synthetic_folder(item.path)))
+        if progress:
+            progress("read", done, len(sources))
+    report = IngestReport(outcomes)
+    if any(o.error for o in outcomes) and not skip_invalid:
+        return report
+    _write(parsed, source_name, progress)
+    return report
+
+
 def ingest_police_uk(paths: Iterable[Path], *, skip_invalid: bool = False,
                      progress: Progress | None = None) -> IngestReport:
     """Load police.uk street-level files, folders and zip archives.
@@ -80,29 +120,13 @@ def ingest_police_uk(paths: Iterable[Path], *, skip_invalid: bool = False,
     Strict by default: if any file has a bad row, nothing at all is written. With
     ``skip_invalid`` the good rows load and the bad ones are returned as problems.
     """
-    items = list(policeuk.discover([Path(p) for p in paths]))
-    outcomes: list[FileOutcome] = []
-    parsed = []
-    for done, item in enumerate(items, start=1):
-        outcome = FileOutcome(item.name)
-        outcomes.append(outcome)
-        data = item.read_bytes()
-        try:
-            result = policeuk.parse(data, item.name, skip_invalid=skip_invalid)
-        except IngestError as exc:
-            outcome.error = exc
-            outcome.rows_read = max(data.count(b"\n") - 1, 0)
-        else:
-            outcome.rows_read, outcome.problems = result.rows_read, result.problems
-            parsed.append((outcome, result.frame, item.name, hashlib.sha256(data).hexdigest(),
-                           _is_synthetic_folder(item.path)))
-        if progress:
-            progress("read", done, len(items))
-    report = IngestReport(outcomes)
-    if any(o.error for o in outcomes) and not skip_invalid:
-        return report
-    _write(parsed, policeuk.SOURCE, progress)
-    return report
+    def parse(data: bytes, name: str) -> tuple[pd.DataFrame, list[RowProblem], int, bool]:
+        result = policeuk.parse(data, name, skip_invalid=skip_invalid)
+        return result.frame, result.problems, result.rows_read, False
+
+    sources = [_Source(item.name, item.path, item.read_bytes)
+               for item in policeuk.discover([Path(p) for p in paths])]
+    return _ingest(sources, parse, policeuk.SOURCE, skip_invalid=skip_invalid, progress=progress)
 
 
 def ingest_mapped(paths: Iterable[Path], mapping: mapped.Mapping, *, skip_invalid: bool = False,
@@ -113,28 +137,13 @@ def ingest_mapped(paths: Iterable[Path], mapping: mapped.Mapping, *, skip_invali
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
         files.extend(sorted(path.rglob("*.csv")) if path.is_dir() else [path])
-    outcomes: list[FileOutcome] = []
-    parsed = []
-    for done, path in enumerate(files, start=1):
-        outcome = FileOutcome(str(path))
-        outcomes.append(outcome)
-        data = path.read_bytes()
-        try:
-            result = mapped.parse_mapped(data, str(path), mapping, skip_invalid=skip_invalid)
-        except IngestError as exc:
-            outcome.error = exc
-            outcome.rows_read = max(data.count(b"\n") - 1, 0)
-        else:
-            outcome.rows_read, outcome.problems = result.rows_read, result.problems
-            parsed.append((outcome, result.frame, str(path), hashlib.sha256(data).hexdigest(),
-                           result.synthetic or _is_synthetic_folder(path)))
-        if progress:
-            progress("read", done, len(files))
-    report = IngestReport(outcomes)
-    if any(o.error for o in outcomes) and not skip_invalid:
-        return report
-    _write(parsed, mapping.source, progress)
-    return report
+
+    def parse(data: bytes, name: str) -> tuple[pd.DataFrame, list[RowProblem], int, bool]:
+        result = mapped.parse_mapped(data, name, mapping, skip_invalid=skip_invalid)
+        return result.frame, result.problems, result.rows_read, result.synthetic
+
+    sources = [_Source(str(path), path, path.read_bytes) for path in files]
+    return _ingest(sources, parse, mapping.source, skip_invalid=skip_invalid, progress=progress)
 
 
 @dataclass

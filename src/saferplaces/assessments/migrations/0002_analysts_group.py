@@ -2,9 +2,9 @@
 
 from django.db import migrations
 
-GROUP = "Analysts"
+GROUP = "Analysts"  # as saferplaces.commands.users.ANALYSTS
 PERMISSIONS = ("add_assessmentrun", "add_enteredscore", "add_horizonitem", "add_recommendation", "add_target",
-               "add_streetweek")
+               "add_streetweek")  # as saferplaces.commands.users.ANALYST_PERMISSIONS (frozen here)
 
 
 def create_group(apps, schema_editor):
