@@ -5,8 +5,9 @@ rules live in one place:
 
 - reading runs, reports and partner entries needs a signed-in user (assessments are
   partnership-wide: they hold no case or intelligence data, only counts and partners' entries);
-- starting runs and entering or withdrawing scores, horizon items, recommendations and targets
-  needs the ``assessments.add_assessmentrun`` permission (analysts); others get 403;
+- starting runs (assessments and deep dives), entering or withdrawing scores, horizon items,
+  recommendations and targets, and recording Street Weeks needs the
+  ``assessments.add_assessmentrun`` permission (analysts); others get 403;
 - an object that does not exist is a 404.
 
 Views are also wrapped in ``login_required``, so an anonymous visitor is sent to sign in rather
@@ -15,11 +16,16 @@ than shown a 403; the checks here still refuse anonymous users on their own.
 
 from __future__ import annotations
 
+import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from saferplaces.assessment.config import config_from_dict
+from saferplaces.assessment.monitoring import MonitoringResult
+from saferplaces.assessment.streetweek import StreetWeekResult
+from saferplaces.assessments import services
 from saferplaces.assessments.models import (
     AssessmentRun,
     EnteredScore,
@@ -28,9 +34,11 @@ from saferplaces.assessments.models import (
     ReportFile,
     RunKind,
     RunStatus,
+    StreetWeek,
     Target,
 )
 from saferplaces.assessments.services import REPORT_FORMATS
+from saferplaces.incidents.models import Area
 
 __all__ = [
     "ANALYST_PERMISSION",
@@ -38,15 +46,20 @@ __all__ = [
     "WITHDRAWABLE",
     "active_entries_for_user",
     "can_run_assessments",
+    "finished_assessments_for_user",
     "finished_runs_for_user",
     "get_entry_for_analyst",
     "get_finished_run_for_user",
     "get_report_for_user",
     "get_run_for_user",
     "latest_finished_run_for_user",
+    "monitoring_for_user",
     "require_analyst",
     "runs_for_user",
     "scores_for_user",
+    "street_week_areas_for_user",
+    "street_week_ranking_for_user",
+    "street_weeks_for_user",
 ]
 
 User = AbstractBaseUser | AnonymousUser
@@ -91,6 +104,11 @@ def finished_runs_for_user(user: User) -> QuerySet[AssessmentRun]:
     return runs_for_user(user).filter(status=RunStatus.DONE, result__isnull=False)
 
 
+def finished_assessments_for_user(user: User) -> QuerySet[AssessmentRun]:
+    """Finished strategic assessments (not deep dives), newest first: what can be compared."""
+    return finished_runs_for_user(user).filter(kind=RunKind.ANNUAL)
+
+
 def get_run_for_user(user: User, pk: int) -> AssessmentRun:
     """One run; 404 when there is no such run."""
     try:
@@ -109,8 +127,7 @@ def get_finished_run_for_user(user: User, pk: int) -> AssessmentRun:
 
 def latest_finished_run_for_user(user: User) -> AssessmentRun | None:
     """The latest finished strategic assessment: its candidates are what partners score."""
-    return (finished_runs_for_user(user).filter(kind=RunKind.ANNUAL)
-            .order_by("-last_month", "-created_at", "-pk").first())
+    return finished_assessments_for_user(user).order_by("-last_month", "-created_at", "-pk").first()
 
 
 def get_report_for_user(user: User, pk: int, fmt: str, *, public: bool) -> ReportFile:
@@ -152,3 +169,45 @@ def get_entry_for_analyst(user: User, kind: str, pk: int
         return model.objects.get(pk=pk, active=True)
     except model.DoesNotExist:
         raise Http404("No such entry, or it was already withdrawn.") from None
+
+
+# --- between assessments: monitoring and Street Weeks ---------------------------------------------
+
+
+def monitoring_for_user(user: User, first_month: str, last_month: str
+                        ) -> tuple[AssessmentRun, MonitoringResult]:
+    """The latest assessment's priorities month by month against their targets; raises
+    ``LookupError`` when no assessment has finished."""
+    _require_signed_in(user)
+    return services.monitor_priorities(first_month, last_month)
+
+
+def street_weeks_for_user(user: User) -> QuerySet[StreetWeek]:
+    """Every Street Week recorded, latest first."""
+    _require_signed_in(user)
+    return StreetWeek.objects.order_by("-start", "-end", "-pk")
+
+
+def street_week_areas_for_user(user: User) -> tuple[str | None, QuerySet[Area]]:
+    """The kind of area Street Weeks are ranked over (the first of the default configuration's
+    ``small_area_kinds`` in the store, as the ranking chooses) and its areas by name."""
+    _require_signed_in(user)
+    present = set(Area.objects.values_list("kind", flat=True).distinct())
+    for kind in config_from_dict(None).section("assessment")["small_area_kinds"]:
+        if kind in present:
+            return kind, Area.objects.filter(kind=kind).order_by("name", "code")
+    return None, Area.objects.none()
+
+
+def street_week_ranking_for_user(user: User, first_month: str, last_month: str, *,
+                                 exclude_months: int = 12) -> StreetWeekResult:
+    """Areas ranked for the next Street Week over the months given, leaving out every area with
+    a Street Week recorded from ``exclude_months`` before the last month onwards, including
+    those held or planned after the last month of data (police.uk data arrive months late, and
+    an area treated last week must not be proposed again)."""
+    _require_signed_in(user)
+    since = (pd.Period(last_month, "M") - exclude_months + 1).to_timestamp().date()
+    recent = street_weeks_for_user(user).filter(end__gte=since)
+    codes = tuple(sorted(set(recent.values_list("area_code", flat=True))))
+    return services.rank_street_weeks(first_month, last_month, exclude_months=exclude_months,
+                                      exclude=codes)

@@ -1,9 +1,11 @@
-"""Forms of the Assessments section: starting a run, comparing two runs, and what partners
-enter (scores, horizon items, recommendations, targets). Error messages follow the GOV.UK
-Design System's wording: they say what to do, and name the field."""
+"""Forms of the Assessments section: starting a run or a deep dive, comparing two runs, the
+monitoring period, recording a Street Week, and what partners enter (scores, horizon items,
+recommendations, targets). Error messages follow the GOV.UK Design System's wording: they say
+what to do, and name the field."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from collections.abc import Sequence
@@ -21,13 +23,23 @@ from saferplaces.incidents.models import Incident
 
 __all__ = [
     "CompareForm",
+    "DayField",
+    "DeepDiveForm",
     "EntryForm",
     "HorizonForm",
+    "MAX_PERIOD_MONTHS",
+    "MonitoringPeriodForm",
     "MonthField",
     "RecommendationForm",
+    "STREET_WEEK_DAYS",
+    "STREET_WEEK_MAX_DAYS",
     "ScoreForm",
     "StartRunForm",
+    "StreetWeekForm",
     "TargetForm",
+    "day_label",
+    "days_label",
+    "latest_month",
     "latest_year",
     "month_label",
     "period_label",
@@ -40,13 +52,20 @@ MAX_CONFIG_CHARS = 100_000
 Choices = Sequence[tuple[str, str]]
 
 
-def latest_year() -> tuple[str, str] | None:
-    """The latest 12 months of data in the store as ("YYYY-MM", "YYYY-MM"); None when empty."""
+def latest_month() -> str | None:
+    """The latest month of data in the store as "YYYY-MM"; None when the store is empty."""
     last = Incident.objects.order_by("-month").values_list("month", flat=True).first()
+    return None if last is None else str(pd.Period(last, "M"))
+
+
+def latest_year(months: int = 12) -> tuple[str, str] | None:
+    """The latest ``months`` months of data in the store as ("YYYY-MM", "YYYY-MM"); None when
+    the store is empty."""
+    last = latest_month()
     if last is None:
         return None
     end = pd.Period(last, "M")
-    return str(end - 11), str(end)
+    return str(end - (months - 1)), str(end)
 
 
 class MonthInput(forms.MultiWidget):
@@ -106,6 +125,98 @@ def _initial_month(value: str) -> list[str | None]:
     return MonthInput().decompress(value)
 
 
+class DayInput(forms.MultiWidget):
+    """Three text boxes, day, month and year (the GOV.UK date input)."""
+
+    def __init__(self) -> None:
+        super().__init__({"day": forms.TextInput(), "month": forms.TextInput(),
+                          "year": forms.TextInput()})
+
+    def decompress(self, value: Any) -> list[str | None]:
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+
+DAY_PARTS = ("day", "month", "year")
+
+
+class DayField(forms.Field):
+    """A date entered as day, month and year numbers; cleans to a ``datetime.date`` (``None``
+    when not required and left empty).
+
+    ``name`` names the field in the error messages ("Last day must include a month"); it
+    defaults to the label.
+    """
+
+    widget = DayInput
+    #: The boxes holding the problem after ``clean`` failed (as ``MonthField.invalid_parts``).
+    invalid_parts: tuple[str, ...] = ()
+
+    def __init__(self, *, label: str, name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(label=label, **kwargs)
+        self.name = name or label
+
+    def prepare_value(self, value: Any) -> Any:
+        return self.widget.decompress(value) if isinstance(value, datetime.date) else value
+
+    def _invalid(self, message: str, code: str, *parts: str) -> ValidationError:
+        self.invalid_parts = parts
+        return ValidationError(message, code=code)
+
+    def clean(self, value: Any) -> datetime.date | None:
+        boxes = (list(value or []) + [None, None, None])[:3]
+        parts = dict(zip(DAY_PARTS, (str(v or "").strip() for v in boxes), strict=True))
+        missing = [k for k in DAY_PARTS if not parts[k]]
+        if len(missing) == 3:
+            if self.required:
+                raise self._invalid(f"Enter the {self.name.lower()}", "required", *DAY_PARTS)
+            return None
+        if missing:
+            raise self._invalid(f"{self.name} must include a {' and '.join(missing)}",
+                                "incomplete", *missing)
+        bad = [k for k in DAY_PARTS if not parts[k].isdigit()]
+        year, month = parts["year"], parts["month"]
+        if "year" not in bad and not (len(year) == 4 and 1900 <= int(year) <= 2999):
+            bad.append("year")
+        if "month" not in bad and not 1 <= int(month) <= 12:
+            bad.append("month")
+        if not bad:
+            try:
+                return datetime.date(int(year), int(month), int(parts["day"]))
+            except ValueError:
+                bad = ["day"]
+        raise self._invalid(f"{self.name} must be a real date, for example 2 6 2025", "invalid",
+                            *[k for k in DAY_PARTS if k in bad])
+
+
+def _months_between(first: str, last: str) -> int:
+    """How many months from ``first`` to ``last``, counting both."""
+    return (pd.Period(last, "M") - pd.Period(first, "M")).n + 1
+
+
+def _check_period(form: forms.BaseForm, data: dict[str, Any], *, max_months: int | None = None,
+                  latest: str | None = None) -> None:
+    """Add an error to ``last_month`` when the period runs backwards, is longer than
+    ``max_months`` or ends after ``latest`` (the latest month of data)."""
+    first, last = data.get("first_month"), data.get("last_month")
+    if not (first and last):
+        return
+    if last < first:
+        message = "Last month must be the same as or after the first month"
+    elif max_months and _months_between(first, last) > max_months:
+        message = (f"Last month must be no more than {max_months - 1} months after the first "
+                   f"month ({max_months} months at most)")
+    elif latest and last > latest:
+        message = f"Last month must be {month_label(latest)} or earlier: the latest month of data"
+    else:
+        return
+    form.add_error("last_month", message)
+    form.fields["last_month"].invalid_parts = ("month", "year")
+
+
+
+
 class StartRunForm(forms.ModelForm):
     """Start a strategic assessment: the year to assess and an optional configuration."""
 
@@ -146,10 +257,7 @@ class StartRunForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        first, last = data.get("first_month"), data.get("last_month")
-        if first and last and last < first:
-            self.add_error("last_month", "Last month must be the same as or after the first month")
-            self.fields["last_month"].invalid_parts = ("month", "year")
+        _check_period(self, data)
         return data
 
 
@@ -170,6 +278,21 @@ def run_label(run: models.AssessmentRun) -> str:
         finished = timezone.localtime(run.finished_at)
         label += f", finished {finished.day} {finished:%b %Y}"
     return label + ")"
+
+
+def day_label(day: datetime.date) -> str:
+    """``2 June 2025``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def days_label(start: datetime.date, end: datetime.date) -> str:
+    """``2 to 8 June 2025``, ``30 June to 6 July 2025``, ``29 December 2025 to 4 January
+    2026``."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day} to {day_label(end)}" if start != end else day_label(end)
+    if start.year == end.year:
+        return f"{start.day} {start:%B} to {day_label(end)}"
+    return f"{day_label(start)} to {day_label(end)}"
 
 
 class RunChoiceField(forms.ModelChoiceField):
@@ -202,6 +325,124 @@ class CompareForm(forms.Form):
         if data.get("a") and data.get("b") and data["a"].pk == data["b"].pk:
             self.add_error("b", "Choose two different assessments")
         return data
+
+
+# --- between assessments: deep dives, monitoring, Street Weeks -----------------------------------
+
+#: Longest deep dive or monitoring period: both compare each month with the same month a year
+#: before, and monitoring adds up a year to date.
+MAX_PERIOD_MONTHS = 12
+
+
+class DeepDiveForm(forms.ModelForm):
+    """Start a deep dive into one candidate priority over any period of up to 12 months (a
+    quarter, usually), ending no later than the latest month of data."""
+
+    first_month = MonthField(label="First month", help_text="For example, 10 2025")
+    last_month = MonthField(label="Last month", help_text="For example, 12 2025")
+
+    class Meta:
+        model = models.AssessmentRun
+        fields = ["topic", "first_month", "last_month"]
+
+    def __init__(self, *args: Any, topics: Choices, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.fields["topic"] = _candidate_field("Topic", topics, "topic of the deep dive",
+                                                empty="Choose a topic")
+        self.fields["topic"].help_text = "A candidate priority of the latest strategic assessment"
+        self.instance.kind = models.RunKind.DEEP_DIVE
+        self.latest = latest_month()
+        if not self.is_bound and not self.initial.get("first_month"):
+            quarter = latest_year(3)
+            if quarter:
+                self.initial["first_month"] = _initial_month(quarter[0])
+                self.initial["last_month"] = _initial_month(quarter[1])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _check_period(self, data, max_months=MAX_PERIOD_MONTHS, latest=self.latest)
+        return data
+
+
+class MonitoringPeriodForm(forms.Form):
+    """The months to monitor (a GET form): up to 12, by default the latest 12 of data."""
+
+    first_month = MonthField(label="First month", help_text="For example, 4 2025")
+    last_month = MonthField(label="Last month", help_text="For example, 3 2026")
+
+    def __init__(self, *args: Any, default: tuple[str, str] | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        if default and not self.is_bound:
+            self.initial = {"first_month": _initial_month(default[0]),
+                            "last_month": _initial_month(default[1])}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _check_period(self, data, max_months=MAX_PERIOD_MONTHS)
+        return data
+
+
+#: A Street Week is a week: when the last day is left empty it is the first day + 6 days.
+STREET_WEEK_DAYS = 7
+#: Longest Street Week accepted: some run over two weekends, so a fixed 7 days would make
+#: analysts record wrong dates; anything longer is an operation, not a Street Week.
+STREET_WEEK_MAX_DAYS = 14
+
+
+class StreetWeekForm(forms.ModelForm):
+    """A Street Week held (or planned) in one area: the area from the ranked list, the first
+    day and the last day. The last day may be left empty for the usual 7 days (first day + 6);
+    otherwise it must be on or after the first day and the Street Week may last at most 14
+    days. A Street Week overlapping one already recorded in the same area is refused."""
+
+    start = DayField(label="First day", help_text="For example, 2 6 2025")
+    end = DayField(label="Last day (optional)", name="Last day", required=False,
+                   help_text=f"Leave it empty for a {STREET_WEEK_DAYS}-day Street Week. "
+                             f"A Street Week can last up to {STREET_WEEK_MAX_DAYS} days.")
+
+    class Meta:
+        model = models.StreetWeek
+        fields = ["area_code", "start", "end"]
+
+    def __init__(self, *args: Any, areas: Choices, area_label: str = "Area",
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        kwargs.setdefault("prefix", "street-week")
+        super().__init__(*args, **kwargs)
+        self.area_names = dict(areas)
+        what = area_label.lower()
+        self.fields["area_code"] = forms.ChoiceField(
+            label=area_label, choices=[("", f"Choose a {what}")] + list(areas),
+            error_messages={"required": f"Choose the {what} of the Street Week",
+                            "invalid_choice": f"Choose the {what} from the list"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        code, start, end = data.get("area_code"), data.get("start"), data.get("end")
+        if not start or self.has_error("end"):
+            return data
+        if end is None:
+            end = data["end"] = start + datetime.timedelta(days=STREET_WEEK_DAYS - 1)
+        if end < start:
+            self._end_error("Last day must be the same as or after the first day")
+        elif (end - start).days + 1 > STREET_WEEK_MAX_DAYS:
+            self._end_error(f"Last day must be no more than {STREET_WEEK_MAX_DAYS - 1} days after "
+                            f"the first day (a Street Week lasts {STREET_WEEK_MAX_DAYS} days at most)")
+        elif code:
+            self.instance.area_name = self.area_names[code]
+            overlap = (models.StreetWeek.objects.filter(area_code=code, start__lte=end, end__gte=start)
+                       .order_by("start").first())
+            if overlap:
+                self.add_error("start", f"A Street Week in {overlap.area_name} from "
+                                        f"{days_label(overlap.start, overlap.end)} is already recorded")
+                self.fields["start"].invalid_parts = DAY_PARTS
+        return data
+
+    def _end_error(self, message: str) -> None:
+        self.add_error("end", message)
+        self.fields["end"].invalid_parts = DAY_PARTS
 
 
 # --- partners' entries ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import slugify
 
 
 class RunStatus(models.TextChoices):
@@ -58,7 +59,9 @@ class ReportFile(models.Model):
     @property
     def filename(self) -> str:
         version = "public" if self.public else "panel"
-        return f"assessment-{self.run.first_month}-to-{self.run.last_month}-{version}.{self.format}"
+        topic = slugify(self.run.topic.replace(":", "-"))
+        prefix = "assessment" if self.run.kind == RunKind.ANNUAL else f"deep-dive-{topic}"
+        return f"{prefix}-{self.run.first_month}-to-{self.run.last_month}-{version}.{self.format}"
 
 
 class Dimension(models.TextChoices):

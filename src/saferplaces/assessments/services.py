@@ -156,10 +156,10 @@ def monitor_priorities(first_month: str, last_month: str) -> tuple[models.Assess
 
 def rank_street_weeks(first_month: str, last_month: str, *, exclude_months: int = 12,
                       exclude: tuple[str, ...] = ()) -> StreetWeekResult:
-    """Areas ranked for the next Street Week; areas with a Street Week in the ``exclude_months``
-    before the end of the period (or named in ``exclude``) are left out."""
-    end = pd.Period(last_month, "M").to_timestamp(how="end").date()
+    """Areas ranked for the next Street Week; areas with a Street Week ending in the
+    ``exclude_months`` before the end of the period or later (or named in ``exclude``) are left out."""
+    # police.uk data arrive months late: a Street Week held since the data end, or planned, counts too
     since = (pd.Period(last_month, "M") - exclude_months + 1).to_timestamp().date()
-    recent = set(models.StreetWeek.objects.filter(end__gte=since, start__lte=end).values_list("area_code", flat=True))
+    recent = set(models.StreetWeek.objects.filter(end__gte=since).values_list("area_code", flat=True))
     inputs = store_inputs(first_month, last_month)
     return street_weeks(inputs, config_from_dict(None), exclude_recent=tuple(sorted(recent | set(exclude))))

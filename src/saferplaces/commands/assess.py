@@ -125,7 +125,7 @@ def deep_dive(topic: str, first_month: str | None, last_month: str | None, out_d
             raise click.ClickException(str(exc).strip("'\"")) from None
     out_dir.mkdir(parents=True, exist_ok=True)
     for report in ReportFile.objects.filter(run=run, public=public, format__in=chosen):
-        path = out_dir / report.filename.replace("assessment-", f"deep-dive-{topic.replace(':', '-')}-")
+        path = out_dir / report.filename
         path.write_bytes(bytes(report.content))
         out.print(f"Written {path}")
     out.print(run.result.get("finding", "") if run.result else "")
