@@ -188,10 +188,13 @@ def street_weeks(inputs: AssessmentInputs, config: AssessmentConfig,
                 extra = (f", p={p_adj[i]:.3f} adjusted" if m == "trend" and p_adj[i] >= 0.001
                          else ", p<0.001 adjusted" if m == "trend" else "")
                 reasons.append(_reason(m, vals[m], int(places[m][pos]), n, extra))
-        if not reasons:
-            best = max(MEASURES, key=lambda m: weights[m] * pct_rank[m])
+        present = [m for m in MEASURES if weights[m] > 0 and vals[m] and vals[m] > 0]
+        if not reasons and present:  # a zero (e.g. no significant rise) is never a reason
+            best = max(present, key=lambda m: weights[m] * pct_rank[m])
             reasons.append(f"highest measure: {_WORDS[best]} "
                            f"({_ordinal(int(places[best][pos]))} of {n})")
+        elif not reasons:
+            reasons.append("no measure stands out")
         return StreetWeekArea(ctx.area_codes[i], ctx.area_names[i], float(score[pos]), rank,
                               vals, pct_rank, tuple(reasons))
 
