@@ -7,6 +7,7 @@ schema and serve the web app's queries.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
 
 
 class Precision(models.TextChoices):
@@ -85,8 +86,10 @@ class Incident(models.Model):
     areas = models.ManyToManyField(Area, through="IncidentArea", related_name="incidents")
 
     class Meta:
+        # Written with F() so that both SQLite and PostgreSQL make it a plain unique index (not a
+        # table constraint), which a bulk load can drop and rebuild (see ``store``).
         constraints = [
-            models.UniqueConstraint(fields=["source", "source_ref"], name="incident_source_ref_unique")
+            models.UniqueConstraint(F("source"), F("source_ref"), name="incident_source_ref_unique")
         ]
         indexes = [models.Index(fields=["month", "category"])]
 
@@ -100,13 +103,14 @@ class IncidentArea(models.Model):
     foreign keys row by row (bulk loads would spend most of their time there). Deleting an
     incident or area through Django still cascades to its links."""
 
-    # the unique constraint and the (area, incident) index serve both lookups: no separate FK indexes
+    # the unique (incident, area) index serves lookups by incident, the (area, incident) index
+    # lookups by area (both as index-only scans): no separate FK indexes
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, db_index=False, db_constraint=False)
     area = models.ForeignKey(Area, on_delete=models.CASCADE, db_index=False, db_constraint=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["incident", "area"], name="incident_area_unique")
+        constraints = [  # F(): a plain unique index on both databases, as for Incident
+            models.UniqueConstraint(F("incident"), F("area"), name="incident_area_unique")
         ]
         indexes = [models.Index(fields=["area", "incident"])]
 

@@ -1,20 +1,40 @@
 """Bulk writes to the incident store, bypassing the ORM's row-by-row path.
 
-SQLite: ``executemany`` on the raw connection. PostgreSQL: ``COPY``. Both run inside the
-caller's transaction, after taking a write lock, so a failure leaves nothing half-written.
-Incident ids are allocated here (max + 1 under the lock) so area links can be written at once.
+Both databases are written inside the caller's transaction, after ``lock_store``, so a failure
+leaves nothing half-written. Incident ids are allocated here (max + 1 under the lock) so area
+links can be written at once.
+
+- SQLite: ``executemany`` of an ``INSERT`` taking as many rows per statement as SQLite's
+  parameter limit allows (a statement per row costs more than binding its values). A column
+  holding the same value in every row of the batch (the source, the month, the force...) is
+  written into the statement as a literal, quoted by SQLite's own ``quote()``, so each row
+  binds only what varies. Area links go in as one JSON array per statement, unpacked by
+  ``json_each`` inside SQLite. A large load gets a larger page cache while it runs.
+- PostgreSQL: ``COPY ... (FORMAT binary)``, laid out with numpy and pyarrow (see below) and
+  sent by a background thread, so the server stores one block of rows while the next is laid
+  out, and stores the last ones while the incidents' areas are worked out.
+- Bulk mode: a load at least as large as the table it goes into (and at least
+  ``BULK_MIN_ROWS`` rows) drops the table's secondary indexes first and rebuilds them from their
+  saved definitions afterwards, in the same transaction: one sort per index instead of a
+  million scattered index inserts. A duplicate makes the rebuild of a unique index fail, and
+  the transaction roll back, just as the insert itself would have. On PostgreSQL dropping an
+  index needs the table to itself until the commit (readers wait), which is why only loads
+  that at least double a table use it, and only when no one is reading the store as it starts.
 """
 
 from __future__ import annotations
 
-import io
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pa_csv
-from django.db import connection
+import pyarrow.compute as pc
+from django.db import OperationalError, connection, transaction
 
 from saferplaces.analysis.frame import FLAG_COLUMNS
 from saferplaces.incidents.models import Area, Incident, IncidentArea
@@ -23,8 +43,11 @@ from saferplaces.spatial import AreaIndex, assign_points
 
 INCIDENT_TABLE = Incident._meta.db_table
 LINK_TABLE = IncidentArea._meta.db_table
+#: smallest load (rows) that may rebuild a table's indexes instead of updating them row by row
+BULK_MIN_ROWS = 50_000
 
-__all__ = ["WriteResult", "load_area_index", "write_incidents", "link_kind", "lock_store"]
+__all__ = ["WriteResult", "BULK_MIN_ROWS", "load_area_index", "write_incidents", "write_links",
+           "link_kind", "lock_store", "existing_refs", "secondary_indexes"]
 
 
 @dataclass
@@ -62,13 +85,21 @@ def existing_refs(source: str, refs: pd.Series, months: pd.Series) -> np.ndarray
             f"SELECT source_ref FROM {INCIDENT_TABLE} WHERE source = %s AND month BETWEEN %s AND %s",
             [source, low, high],
         )
-        known = {row[0] for row in cursor.fetchall()}
-    return refs.isin(known).to_numpy() if known else np.zeros(len(refs), dtype=bool)
+        known = [row[0] for row in cursor.fetchall()]
+    if not known:
+        return np.zeros(len(refs), dtype=bool)
+    return pc.is_in(_arrow_strings(refs), value_set=pa.array(known, type=pa.string())).to_numpy()
 
 
-def _next_id() -> int:
+def _arrow_strings(series: pd.Series) -> pa.ChunkedArray:
+    """A text column as pyarrow strings (no copy when pandas already keeps it in pyarrow)."""
+    text = pa.Table.from_pandas(series.to_frame(), preserve_index=False).column(0)
+    return text if text.type == pa.string() else text.cast(pa.string())
+
+
+def _next_id(table: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {INCIDENT_TABLE}")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
         return int(cursor.fetchone()[0]) + 1
 
 
@@ -78,93 +109,68 @@ def write_incidents(frame: pd.DataFrame, *, batch_id: int | None, areas: AreaInd
     present = np.zeros(len(frame), dtype=bool)
     for source, part in frame.groupby("source", sort=False):
         present[part.index.to_numpy()] = existing_refs(str(source), part["source_ref"], part["month"])
-    new = frame.loc[~present].reset_index(drop=True)
+    new = frame.loc[~present].reset_index(drop=True) if present.any() else frame.reset_index(drop=True)
     if new.empty:
         return WriteResult(0, int(present.sum()), 0)
-    first = _next_id()
+    first = _next_id(INCIDENT_TABLE)
     ids = np.arange(first, first + len(new), dtype=np.int64)
-    rows, area_ids = assign_points(areas, new["lon"].to_numpy(), new["lat"].to_numpy(),
-                                   new["lsoa_code"].to_numpy(object))
-    table = new.copy()
-    table.insert(0, "id", ids)
-    table["batch_id"] = batch_id
-    links = pd.DataFrame({"incident_id": ids[rows], "area_id": area_ids})
-    if is_postgres():
-        _copy_postgres(table, links)
-    else:
-        _insert_sqlite(table, links)
-    return WriteResult(len(new), int(present.sum()), len(links))
+
+    def locate() -> tuple[np.ndarray, np.ndarray]:
+        return assign_points(areas, new["lon"].to_numpy(), new["lat"].to_numpy(), new["lsoa_code"])
+
+    columns = _columns_needed(new)
+    with _larger_sqlite_cache(len(new)):
+        with _indexes_rebuilt_if_bulk(INCIDENT_TABLE, len(new), stored=first - 1):
+            if is_postgres():
+                rows, area_ids = _copy_incidents(new, columns, ids, batch_id, while_sending=locate)
+            else:
+                _insert_incidents_sqlite(new, columns, ids, batch_id)
+                rows, area_ids = locate()
+        links = write_links(ids[rows], area_ids)
+    return WriteResult(len(new), int(present.sum()), links)
 
 
-_COLUMNS = ("id", *STORE_COLUMNS, "batch_id")
-_DEFAULTED = set(TEXT_DEFAULTED + FLAG_COLUMNS)
+#: SQLite page cache for a large load: about what a million incidents, their indexes and links
+#: take, so pages are not written out and read back within the load (allocated only as used)
+_SQLITE_LOAD_CACHE_KIB = 1024 * 1024
 
 
-def _columns_needed(table: pd.DataFrame) -> list[str]:
-    """Columns to write: those with a database default are left out when the whole batch has
-    the default (police.uk files carry no flags or victims), which makes inserts much cheaper."""
-    needed = []
-    for name in _COLUMNS:
-        if name in _DEFAULTED:
-            series = table[name]
-            if (series.dtype == bool and not series.any()) or (series.dtype != bool and not (series != "").any()):
-                continue
-        needed.append(name)
-    return needed
+@contextmanager
+def _larger_sqlite_cache(rows: int) -> Iterator[None]:
+    """SQLite: a larger page cache for this connection during a load of ``BULK_MIN_ROWS`` or
+    more (a connection setting, not part of the transaction), restored afterwards."""
+    if is_postgres() or rows < BULK_MIN_ROWS:
+        yield
+        return
+    raw = connection.connection
+    before = raw.execute("PRAGMA cache_size").fetchone()[0]
+    wanted = -_SQLITE_LOAD_CACHE_KIB
+    # a negative size is in KiB, a positive one in pages: compare both in KiB
+    page_kib = raw.execute("PRAGMA page_size").fetchone()[0] / 1024
+    current_kib = -before if before < 0 else before * page_kib
+    if current_kib >= _SQLITE_LOAD_CACHE_KIB:
+        yield
+        return
+    raw.execute(f"PRAGMA cache_size = {wanted}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _sqlite_values(table: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    values = []
-    for name in columns:
-        series = table[name]
-        if name == "month":
-            values.append(series.dt.strftime("%Y-%m-%d").tolist())
-        elif name == "occurred":
-            values.append(series.dt.strftime("%Y-%m-%d %H:%M:%S").tolist())
-        elif series.dtype.kind == "f" or name == "batch_id":
-            column = series.to_numpy(dtype=object)
-            column[series.isna().to_numpy()] = None
-            values.append(column.tolist())
+def write_links(incident_ids: np.ndarray, area_ids: np.ndarray) -> int:
+    """Insert (incident, area) links; returns how many. Call inside ``transaction.atomic()``."""
+    incident_ids = np.asarray(incident_ids, dtype=np.int64)
+    area_ids = np.asarray(area_ids, dtype=np.int64)
+    if not len(incident_ids):
+        return 0
+    first = _next_id(LINK_TABLE)
+    with _indexes_rebuilt_if_bulk(LINK_TABLE, len(incident_ids), stored=first - 1):
+        if is_postgres():
+            _copy_links(incident_ids, area_ids, first)
         else:
-            values.append(series.tolist())
-    return list(zip(*values, strict=True))
-
-
-def _insert_sqlite(table: pd.DataFrame, links: pd.DataFrame) -> None:
-    raw = connection.connection
-    columns = _columns_needed(table)
-    placeholders = ", ".join("?" for _ in columns)
-    raw.executemany(f"INSERT INTO {INCIDENT_TABLE} ({', '.join(columns)}) VALUES ({placeholders})",
-                    _sqlite_values(table, columns))
-    raw.executemany(f"INSERT INTO {LINK_TABLE} (incident_id, area_id) VALUES (?, ?)",
-                    zip(links["incident_id"].tolist(), links["area_id"].tolist(), strict=True))
-
-
-def _copy(cursor, table_name: str, frame: pd.DataFrame) -> None:
-    """COPY a frame: pyarrow writes the CSV (quoting every value, so empty text stays empty
-    text and only missing values, left unquoted, become NULL)."""
-    buffer = io.BytesIO()
-    pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), buffer,
-                     pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
-    sql = f"COPY {table_name} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)"
-    with cursor.copy(sql) as copy:
-        copy.write(buffer.getvalue())
-
-
-def _copy_postgres(table: pd.DataFrame, links: pd.DataFrame) -> None:
-    columns = _columns_needed(table)
-    out = table.loc[:, columns].copy()
-    out["month"] = out["month"].dt.strftime("%Y-%m-%d")
-    out["occurred"] = out["occurred"].dt.strftime("%Y-%m-%d %H:%M:%S+00")
-    out["batch_id"] = out["batch_id"].astype("Int64")
-    raw = connection.connection
-    with raw.cursor() as cursor:
-        _copy(cursor, INCIDENT_TABLE, out)
-        _copy(cursor, LINK_TABLE, links)
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{INCIDENT_TABLE}', 'id'), "
-            f"(SELECT MAX(id) FROM {INCIDENT_TABLE}))"
-        )
+            _insert_links_sqlite(incident_ids, area_ids)
+    return len(incident_ids)
 
 
 def link_kind(kind: str) -> int:
@@ -184,12 +190,363 @@ def link_kind(kind: str) -> int:
     lat = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
     codes = np.array([r[3] for r in rows], dtype=object)
     positions, area_ids = assign_points(index, lon, lat, codes)
-    links = pd.DataFrame({"incident_id": ids[positions], "area_id": area_ids})
+    return write_links(ids[positions], area_ids)
+
+
+_COLUMNS = ("id", *STORE_COLUMNS, "batch_id")
+_DEFAULTED = set(TEXT_DEFAULTED + FLAG_COLUMNS)
+
+
+def _columns_needed(table: pd.DataFrame) -> list[str]:
+    """Store columns to write: those with a database default are left out when the whole batch
+    has the default (police.uk files carry no flags or victims), which makes inserts cheaper."""
+    needed = []
+    for name in STORE_COLUMNS:
+        if name in _DEFAULTED:
+            series = table[name]
+            if (series.dtype == bool and not series.any()) or (series.dtype != bool and not (series != "").any()):
+                continue
+        needed.append(name)
+    return needed
+
+
+# ---------------------------------------------------------------------------------------------
+# bulk mode: rebuild secondary indexes after a large load
+
+
+def secondary_indexes(table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of each index on ``table`` other than its primary key that can
+    be dropped on its own (not one behind a table constraint)."""
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute(
+                "SELECT x.indexrelid::regclass::text, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY 1",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "AND sql IS NOT NULL ORDER BY name",
+                [table],
+            )
+        return [(name, sql) for name, sql in cursor.fetchall()]
+
+
+@contextmanager
+def _indexes_rebuilt_if_bulk(table: str, rows: int, *, stored: int) -> Iterator[None]:
+    """Drop ``table``'s secondary indexes for a load of ``rows`` into a table of at most
+    ``stored`` rows when that load is large (see the module notes), and rebuild them after."""
+    if rows < max(BULK_MIN_ROWS, stored) or not _exclusive_access():
+        yield
+        return
+    saved = secondary_indexes(table)
+    quote = (lambda name: name) if is_postgres() else connection.ops.quote_name
+    _execute_raw([f"DROP INDEX {quote(name)}" for name, _ in saved])
+    yield
+    # no ``finally``: after an error the caller's transaction rolls back, indexes included
+    # (PostgreSQL: sort in memory; the default 64 MB spills a million-row sort to disk)
+    memory = ["SET LOCAL maintenance_work_mem = '256MB'"] if is_postgres() else []
+    _execute_raw(memory + [sql for _, sql in saved])
+
+
+def _exclusive_access() -> bool:
+    """PostgreSQL: take both store tables for this transaction alone (dropping an index needs
+    that), but only if nobody is reading them right now. NOWAIT, inside a savepoint: waiting
+    could deadlock with a reader that holds one table and waits for the other, so when the
+    tables are busy the load simply keeps its indexes."""
+    if not is_postgres():
+        return True  # SQLite: readers keep their snapshot (WAL) and writers are already serialised
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {INCIDENT_TABLE}, {LINK_TABLE} IN ACCESS EXCLUSIVE MODE NOWAIT")
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
+            return False
+        raise
+    return True
+
+
+def _execute_raw(statements: list[str]) -> None:
+    """Run statements on the driver's own connection, as the bulk inserts are, so that a
+    duplicate found by a unique index raises the same error whether it was rebuilt or not."""
+    raw = connection.connection
     if is_postgres():
-        with connection.connection.cursor() as cursor:
-            _copy(cursor, LINK_TABLE, links)
+        with raw.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
     else:
-        connection.connection.executemany(
-            f"INSERT INTO {LINK_TABLE} (incident_id, area_id) VALUES (?, ?)",
-            links.itertuples(index=False, name=None))
-    return len(links)
+        for sql in statements:
+            raw.execute(sql)
+
+
+# ---------------------------------------------------------------------------------------------
+# SQLite
+
+
+def _insert_incidents_sqlite(table: pd.DataFrame, columns: list[str], ids: np.ndarray,
+                             batch_id: int | None) -> None:
+    raw = connection.connection
+    literals = {"batch_id": "NULL" if batch_id is None else str(int(batch_id))}
+    varying = []
+    for name in columns:
+        literal = _sqlite_literal(raw, table[name], name)
+        if literal is None:
+            varying.append(name)
+        else:
+            literals[name] = literal
+    names = ", ".join(["id", *varying, *literals])
+    row = "(" + ", ".join(["?"] * (1 + len(varying)) + list(literals.values())) + ")"
+    columns_of_values = [ids.tolist(), *(_sqlite_values(table[name], name) for name in varying)]
+    _insert_many_rows(raw, f"INSERT INTO {INCIDENT_TABLE} ({names}) VALUES ", row, columns_of_values)
+
+
+# SQLite's smallest limit on bound parameters per statement (999 before version 3.32)
+_SQLITE_MAX_PARAMETERS = 999
+
+
+def _insert_many_rows(raw, head: str, row: str, columns: list[list]) -> None:
+    """``head`` + as many ``row`` placeholders as the parameter limit allows per statement:
+    a statement per row costs more than its binding (SQLite also updates the AUTOINCREMENT
+    counter once per statement)."""
+    per_statement = max(1, _SQLITE_MAX_PARAMETERS // len(columns))
+    n = len(columns[0])
+    full = n // per_statement * per_statement
+    if full:
+        flat = list(itertools.chain.from_iterable(zip(*(c[:full] for c in columns), strict=True)))
+        width = per_statement * len(columns)
+        raw.executemany(head + ", ".join([row] * per_statement),
+                        (flat[start: start + width] for start in range(0, len(flat), width)))
+    if full < n:
+        raw.executemany(head + row, zip(*(c[full:] for c in columns), strict=True))
+
+
+_TIME_FORMATS = {"month": "%Y-%m-%d", "occurred": "%Y-%m-%d %H:%M:%S"}
+
+
+def _sqlite_literal(raw, series: pd.Series, name: str) -> str | None:
+    """SQL literal of the one value every row has, or None (varying values, numbers with a
+    fraction, and text holding a NUL are bound instead)."""
+    if series.empty or series.dtype.kind == "f" or not (series == series.iat[0]).all():
+        return None
+    value = series.iat[0]
+    if name in _TIME_FORMATS:
+        value = value.strftime(_TIME_FORMATS[name])
+    elif isinstance(value, (bool, np.bool_)):
+        value = int(value)
+    elif not isinstance(value, str) or "\x00" in value:
+        return None
+    return raw.execute("SELECT quote(?)", (value,)).fetchone()[0]
+
+
+def _sqlite_values(series: pd.Series, name: str) -> list:
+    if name in _TIME_FORMATS:
+        codes, distinct = pd.factorize(series)
+        return np.asarray(distinct.strftime(_TIME_FORMATS[name]), dtype=object)[codes].tolist()
+    if series.dtype.kind == "f":
+        column = series.to_numpy(dtype=object)
+        column[series.isna().to_numpy()] = None
+        return column.tolist()
+    return series.tolist()
+
+
+@cache
+def _sqlite_has_json() -> bool:
+    """Whether this SQLite library has ``json_each`` (built in since 3.38, optional before)."""
+    import sqlite3
+
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("SELECT count(*) FROM json_each('[1]')").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+_JSON_LINKS_PER_STATEMENT = 250_000
+
+
+def _insert_links_sqlite(incident_ids: np.ndarray, area_ids: np.ndarray) -> None:
+    """Each link is packed into one integer, ``incident * scale + area``, and a statement takes
+    a JSON array of those: SQLite unpacks and inserts them without a Python call per row."""
+    raw = connection.connection
+    scale = int(area_ids.max()) + 1
+    if _sqlite_has_json() and int(incident_ids.max()) < (2**63 - 1) // scale - 1:
+        packed = incident_ids * scale + area_ids
+        sql = (f"INSERT INTO {LINK_TABLE} (incident_id, area_id) "
+               f"SELECT value / {scale}, value % {scale} FROM json_each(?)")
+        for start in range(0, len(packed), _JSON_LINKS_PER_STATEMENT):
+            part = packed[start: start + _JSON_LINKS_PER_STATEMENT]
+            raw.execute(sql, ("[" + ",".join(map(str, part.tolist())) + "]",))
+        return
+    raw.executemany(f"INSERT INTO {LINK_TABLE} (incident_id, area_id) VALUES (?, ?)",
+                    zip(incident_ids.tolist(), area_ids.tolist(), strict=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: binary COPY
+#
+# Binary COPY saves the server parsing every number, date and time from text. A row is its
+# field count, then for each field a big-endian int32 length (-1 for NULL) and the bytes. The
+# fixed-width fields of a block of rows are laid out side by side in one numpy matrix (a row
+# of it per row); pyarrow's ``binary_join_element_wise`` then appends each text field's length
+# and bytes to every row, in C++, and the joined values, back to back, are the COPY data.
+
+_PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01 in microseconds since 1970-01-01
+_PG_EPOCH_DAYS = 10_957
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_ROWS_PER_BLOCK = 65_536
+
+
+@dataclass
+class _Field:
+    """One column for binary COPY: fixed-width big-endian bytes, or text (pyarrow strings)."""
+
+    name: str
+    fixed: np.ndarray | None = None  # (n, width) uint8
+    valid: np.ndarray | None = None  # bool per row (fixed only); None: all valid
+    text: pa.ChunkedArray | None = None
+
+
+def _fixed(name: str, values: np.ndarray, dtype: str, valid: np.ndarray | None = None) -> _Field:
+    data = np.ascontiguousarray(values, dtype=dtype)
+    return _Field(name, fixed=data.view(np.uint8).reshape(len(data), -1), valid=valid)
+
+
+def _text(name: str, series: pd.Series) -> _Field:
+    """A text column; one holding a single value throughout goes with the fixed-width ones."""
+    text = _arrow_strings(series)
+    if len(series) and (series == series.iat[0]).all():
+        value = np.frombuffer(str(series.iat[0]).encode("utf-8"), dtype=np.uint8)
+        return _Field(name, fixed=np.broadcast_to(value, (len(series), len(value))))
+    return _Field(name, text=text)
+
+
+def _copy_fields(table: pd.DataFrame, columns: list[str], ids: np.ndarray,
+                 batch_id: int | None) -> list[_Field]:
+    fields = [_fixed("id", ids, ">i8")]
+    for name in columns:
+        series = table[name]
+        if name == "month":
+            days = series.to_numpy("datetime64[D]").astype(np.int64) - _PG_EPOCH_DAYS
+            fields.append(_fixed(name, days, ">i4"))
+        elif name == "occurred":
+            # whole seconds, as the text format written before (strftime "%H:%M:%S") stored them
+            seconds = series.to_numpy("datetime64[s]").astype(np.int64)
+            fields.append(_fixed(name, seconds * 1_000_000 - _PG_EPOCH_US, ">i8"))
+        elif series.dtype.kind == "f":
+            values = series.to_numpy(float)
+            fields.append(_fixed(name, values, ">f8", valid=~np.isnan(values)))
+        elif series.dtype == bool:
+            fields.append(_fixed(name, series.to_numpy(bool), "u1"))
+        else:
+            fields.append(_text(name, series))
+    if batch_id is None:
+        nothing = np.zeros(len(table), dtype=bool)
+        fields.append(_fixed("batch_id", np.zeros(len(table)), ">i8", valid=nothing))
+    else:
+        fields.append(_fixed("batch_id", np.full(len(table), batch_id), ">i8"))
+    # fixed-width fields first: they make one matrix per block, the text fields follow
+    return sorted(fields, key=lambda f: f.text is not None)
+
+
+def _as_binary(matrix: np.ndarray, keep: np.ndarray | None) -> pa.Array:
+    """One binary value per matrix row (only the ``keep`` bytes of it, when given)."""
+    rows, width = matrix.shape
+    if keep is None:
+        return pa.FixedSizeBinaryArray.from_buffers(
+            pa.binary(width), rows, [None, pa.py_buffer(matrix)]).cast(pa.binary())
+    offsets = np.zeros(rows + 1, dtype=np.int32)
+    np.cumsum(keep.sum(axis=1), out=offsets[1:])
+    return pa.BinaryArray.from_buffers(pa.binary(), rows, [None, pa.py_buffer(offsets),
+                                                           pa.py_buffer(matrix[keep])])
+
+
+def _lengths(values: np.ndarray) -> pa.Array:
+    """Big-endian int32 length prefixes, one binary value each."""
+    data = np.ascontiguousarray(values, dtype=">i4")
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(4), len(data), [None, pa.py_buffer(data)])
+    return fixed.cast(pa.binary())
+
+
+def _copy_block(fields: list[_Field], start: int, stop: int) -> pa.Buffer | np.ndarray:
+    """The COPY rows ``start:stop``, back to back."""
+    fixed = [f for f in fields if f.text is None]
+    texts = [f for f in fields if f.text is not None]
+    rows = stop - start
+    width = 2 + sum(4 + f.fixed.shape[1] for f in fixed) + (4 if texts else 0)
+    matrix = np.empty((rows, width), dtype=np.uint8)
+    keep = None
+    matrix[:, 0:2] = np.frombuffer(np.array([len(fields)], dtype=">i2").tobytes(), dtype=np.uint8)
+    at = 2
+    for field in fixed:
+        size = field.fixed.shape[1]
+        valid = None if field.valid is None else field.valid[start:stop]
+        if valid is None or valid.all():
+            matrix[:, at: at + 4] = np.frombuffer(np.array([size], dtype=">i4").tobytes(), dtype=np.uint8)
+        else:
+            prefix = np.where(valid, size, -1).astype(">i4")
+            matrix[:, at: at + 4] = prefix.view(np.uint8).reshape(rows, 4)
+            if keep is None:
+                keep = np.ones(matrix.shape, dtype=bool)
+            keep[~valid, at + 4: at + 4 + size] = False
+        matrix[:, at + 4: at + 4 + size] = field.fixed[start:stop]
+        at += 4 + size
+    if not texts:
+        return matrix.reshape(-1) if keep is None else matrix[keep]
+    values = [f.text.slice(start, rows) for f in texts]
+    lengths = [pc.binary_length(v).to_numpy() for v in values]
+    matrix[:, at: at + 4] = np.ascontiguousarray(lengths[0], dtype=">i4").view(np.uint8).reshape(rows, 4)
+    parts: list = [_as_binary(matrix, keep), values[0].cast(pa.binary())]
+    for value, length in zip(values[1:], lengths[1:], strict=True):
+        parts += [_lengths(length), value.cast(pa.binary())]
+    joined = pc.binary_join_element_wise(*parts, pa.scalar(b"", pa.binary()))
+    joined = joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset: joined.offset + rows + 1]
+    return joined.buffers()[2][int(offsets[0]): int(offsets[-1])]
+
+
+def _copy(table: str, fields: list[_Field], n: int, while_sending: Callable[[], object] | None = None):
+    """COPY ``n`` rows of ``fields`` into ``table``. Blocks of rows are queued for a background
+    thread to send while the next ones are laid out (the server stores one block while the
+    next is prepared); then ``while_sending`` (if any) runs while the last ones are stored, and
+    its result is returned."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    sql = f"COPY {table} ({', '.join(f.name for f in fields)}) FROM STDIN WITH (FORMAT binary)"
+    result = None
+    with (connection.connection.cursor() as cursor,
+          cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy):
+        copy.write(_COPY_HEADER)
+        for start in range(0, n, _ROWS_PER_BLOCK):
+            copy.write(memoryview(_copy_block(fields, start, min(start + _ROWS_PER_BLOCK, n))))
+        copy.write(_COPY_TRAILER)
+        if while_sending is not None:
+            result = while_sending()
+    return result
+
+
+def _set_sequence(table: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                       f"(SELECT MAX(id) FROM {table}))")
+
+
+def _copy_incidents(table: pd.DataFrame, columns: list[str], ids: np.ndarray, batch_id: int | None,
+                    *, while_sending: Callable[[], tuple[np.ndarray, np.ndarray]]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    result = _copy(INCIDENT_TABLE, _copy_fields(table, columns, ids, batch_id), len(table), while_sending)
+    _set_sequence(INCIDENT_TABLE)
+    return result
+
+
+def _copy_links(incident_ids: np.ndarray, area_ids: np.ndarray, first_id: int) -> None:
+    ids = np.arange(first_id, first_id + len(incident_ids), dtype=np.int64)
+    fields = [_fixed("id", ids, ">i8"), _fixed("incident_id", incident_ids, ">i8"),
+              _fixed("area_id", area_ids, ">i8")]
+    _copy(LINK_TABLE, fields, len(ids))
+    _set_sequence(LINK_TABLE)

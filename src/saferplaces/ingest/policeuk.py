@@ -24,11 +24,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from saferplaces.analysis.frame import POLICE_UK_CRIME_TYPES
 from saferplaces.geo import to_bng
 from saferplaces.ingest.columns import TEXT_LIMITS, complete
-from saferplaces.ingest.csvtext import check_field_counts, decode, read_text_frame
+from saferplaces.ingest.csvtext import TextTable, read_text_table
 from saferplaces.ingest.errors import IngestError, RowProblem
 
 SOURCE = "police-uk"
@@ -97,54 +99,87 @@ def parse(data: bytes, name: str, *, skip_invalid: bool = False) -> ParsedFile:
     Without ``skip_invalid`` any bad row raises ``IngestError`` (the whole file is rejected);
     with it, bad rows are returned as problems and the good rows are kept.
     """
-    text = decode(data, name)
-    header = text.split("\n", 1)[0].strip().lstrip("\ufeff")
-    raw_columns = [c.strip() for c in header.split(",")] if '"' not in header else None
-    line_numbers = check_field_counts(text, name, len(raw_columns) if raw_columns else _header_len(header))
-    raw = read_text_frame(text)
-    missing = [c for c in COLUMNS if c not in raw.columns]
+    table = read_text_table(data, name, COLUMNS)
+    missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise IngestError([RowProblem(name, None, 1, missing[0], None,
                                       f"required police.uk column is missing (expected {', '.join(COLUMNS)})")])
-    raw = raw.loc[:, list(COLUMNS)]
+    raw = {c: table.columns[c] for c in COLUMNS}
     for column in ("Month", "Crime type", "Longitude", "Latitude", "LSOA code"):
-        raw[column] = raw[column].str.strip()
-    problems, bad = _validate(raw, name, line_numbers)
-    if problems and not skip_invalid:
-        raise IngestError(problems)
-    good = raw.loc[~bad]
-    return ParsedFile(_normalise(good), problems, len(raw))
+        raw[column] = pc.utf8_trim_whitespace(raw[column])
+    checked = _validate(raw, table)
+    if checked.problems and not skip_invalid:
+        raise IngestError(checked.problems)
+    good = ~checked.bad
+    if not good.all():
+        keep = pa.array(good)
+        raw = {c: v.filter(keep) for c, v in raw.items()}
+    return ParsedFile(_normalise(raw, checked.lon[good], checked.lat[good], checked.point[good]),
+                      checked.problems, table.num_rows)
 
 
-def _header_len(header: str) -> int:
-    import csv
+@dataclass(frozen=True)
+class _Checked:
+    problems: list[RowProblem]
+    bad: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    point: np.ndarray  # one code per distinct (Longitude, Latitude) text pair
 
-    return len(next(csv.reader([header])))
+
+def _distinct(text: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
+    """The code of each value and the distinct values (as a pandas ``str`` Series)."""
+    encoded = pc.dictionary_encode(text).combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    return codes, pa.chunked_array([encoded.dictionary], type=pa.string()).to_pandas()
 
 
-def _validate(raw: pd.DataFrame, name: str, line_numbers: np.ndarray) -> tuple[list[RowProblem], np.ndarray]:
-    n = len(raw)
+def _numbers(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """``pandas.to_numeric(errors="coerce")`` of every value, worked out once per distinct value
+    (police.uk coordinates repeat a lot: they are snapped to map points). Returns the numbers,
+    which values are empty text, the code of each value and the number of distinct values."""
+    codes, distinct = _distinct(text)
+    numbers = pd.to_numeric(distinct, errors="coerce").to_numpy(float)
+    empty = (distinct == "").to_numpy(bool)
+    return numbers[codes], empty[codes], codes, len(distinct)
+
+
+def _matches(text: pa.ChunkedArray, pattern: re.Pattern) -> np.ndarray:
+    """``pattern.match`` for every value, run once per distinct value."""
+    codes, distinct = _distinct(text)
+    ok = np.array([pattern.match(v) is not None for v in distinct.tolist()], dtype=bool)
+    return ok[codes]
+
+
+def _validate(raw: dict[str, pa.ChunkedArray], table: TextTable) -> _Checked:
+    n = table.num_rows
     bad = np.zeros(n, dtype=bool)
     problems: list[RowProblem] = []
+    lines: list[np.ndarray] = []
 
     def flag(mask: np.ndarray, column: str, reason: str) -> None:
         nonlocal bad
-        for index in np.flatnonzero(mask & ~bad)[:50]:
-            problems.append(RowProblem(name, int(index) + 1, int(line_numbers[index]), column,
-                                       str(raw[column].iat[index]), reason))
+        first = np.flatnonzero(mask & ~bad)[:50]
+        if first.size and not lines:
+            lines.append(table.line_numbers())  # only error messages need physical lines
+        for index in first:
+            problems.append(RowProblem(table.name, int(index) + 1, int(lines[0][index]), column,
+                                       str(raw[column][int(index)].as_py()), reason))
         bad |= mask
 
-    month = raw["Month"]
-    flag(~month.str.match(MONTH_PATTERN).to_numpy(bool), "Month", "is not a month in the form YYYY-MM")
+    def array(values: pa.ChunkedArray) -> np.ndarray:
+        return values.to_numpy().astype(bool, copy=False)
+
+    flag(~_matches(raw["Month"], MONTH_PATTERN), "Month", "is not a month in the form YYYY-MM")
     crime_type = raw["Crime type"]
-    flag((crime_type == "").to_numpy(), "Crime type", "is empty (every row needs a crime type)")
-    flag(~crime_type.isin(KNOWN_CRIME_TYPES).to_numpy() & (crime_type != "").to_numpy(),
-         "Crime type", "is not a police.uk crime type")
-    lon_text, lat_text = raw["Longitude"], raw["Latitude"]
-    lon = pd.to_numeric(lon_text, errors="coerce").to_numpy(float)
-    lat = pd.to_numeric(lat_text, errors="coerce").to_numpy(float)
-    flag(((lon_text != "").to_numpy() & np.isnan(lon)), "Longitude", "is not a number")
-    flag(((lat_text != "").to_numpy() & np.isnan(lat)), "Latitude", "is not a number")
+    empty_type = array(pc.equal(crime_type, ""))
+    flag(empty_type, "Crime type", "is empty (every row needs a crime type)")
+    known = array(pc.is_in(crime_type, value_set=pa.array(sorted(KNOWN_CRIME_TYPES))))
+    flag(~known & ~empty_type, "Crime type", "is not a police.uk crime type")
+    lon, lon_empty, lon_code, _ = _numbers(raw["Longitude"])
+    lat, lat_empty, lat_code, lat_distinct = _numbers(raw["Latitude"])
+    flag(~lon_empty & np.isnan(lon), "Longitude", "is not a number")
+    flag(~lat_empty & np.isnan(lat), "Latitude", "is not a number")
     flag(np.abs(np.nan_to_num(lon)) > 180, "Longitude", "is outside -180..180")
     flag(np.abs(np.nan_to_num(lat)) > 90, "Latitude", "is outside -90..90")
     flag(np.isnan(lon) != np.isnan(lat), "Longitude", "has a longitude or latitude without the other")
@@ -152,51 +187,171 @@ def _validate(raw: pd.DataFrame, name: str, line_numbers: np.ndarray) -> tuple[l
                           ("LSOA code", TEXT_LIMITS["lsoa_code"]), ("LSOA name", TEXT_LIMITS["lsoa_name"]),
                           ("Last outcome category", TEXT_LIMITS["outcome"]),
                           ("Reported by", TEXT_LIMITS["reported_by"]), ("Falls within", TEXT_LIMITS["falls_within"])):
-        flag((raw[column].str.len() > limit).to_numpy(), column, f"is longer than {limit} characters")
+        too_long = array(pc.greater(pc.utf8_length(raw[column]), limit))
+        flag(too_long, column, f"is longer than {limit} characters")
     problems.sort(key=lambda p: (p.row or 0))
-    return problems, bad
+    point = lon_code.astype(np.int64) * (lat_distinct + 1) + lat_code
+    return _Checked(problems, bad, lon, lat, point)
 
 
-def _identities(raw: pd.DataFrame) -> pd.Series:
-    """Crime ID where given; otherwise a content fingerprint plus the occurrence number."""
-    crime_id = raw["Crime ID"].to_numpy(object)
-    has_id = crime_id != ""
-    fingerprint_columns = ["Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-                           "LSOA code", "Crime type", "Context"]
-    content = raw[fingerprint_columns].astype(str)
+FINGERPRINT_COLUMNS = ("Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+                       "LSOA code", "Crime type", "Context")
+
+
+def _hashes(content: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Two 64-bit keyed hashes of each row (``pandas.util.hash_pandas_object``)."""
     high = pd.util.hash_pandas_object(content, index=False, hash_key="saferplaces-pol1").to_numpy()
     low = pd.util.hash_pandas_object(content, index=False, hash_key="saferplaces-pol2").to_numpy()
-    digest = "fp:" + hex_digits(high) + hex_digits(low)
-    key = pd.Series(np.where(has_id, crime_id, digest), index=raw.index)
-    occurrence = key.groupby(key, sort=False).cumcount().to_numpy()
-    repeated = occurrence > 0
-    key = key.to_numpy(object)
-    key[repeated] = key[repeated] + "#" + occurrence[repeated].astype(str)
-    return pd.Series(key, index=raw.index)
+    return high, low
+
+
+def fingerprints(content: pd.DataFrame) -> np.ndarray:
+    """``fp:`` and 32 hex digits for each row of ``content`` (the FINGERPRINT_COLUMNS as text),
+    from the two hashes of ``_hashes``, as fixed-width bytes (``S35``)."""
+    return _fingerprint_bytes(*_hashes(content))
+
+
+def _fingerprint_bytes(high: np.ndarray, low: np.ndarray) -> np.ndarray:
+    out = np.empty((len(high), 35), dtype=np.uint8)
+    out[:, :3] = np.frombuffer(b"fp:", dtype=np.uint8)
+    out[:, 3:19] = _hex_bytes(high)
+    out[:, 19:] = _hex_bytes(low)
+    return out.view("S35").ravel()
+
+
+def _occurrences(*keys: np.ndarray) -> np.ndarray:
+    """For each row, how many earlier rows have the same key (the key spread over ``keys``)."""
+    table = pd.DataFrame(dict(enumerate(keys)))
+    return table.groupby(list(range(len(keys))), sort=False).cumcount().to_numpy()
+
+
+def _identities(raw: dict[str, pa.ChunkedArray]) -> pa.ChunkedArray:
+    """Crime ID where given; otherwise a content fingerprint; then ``#n`` on the n-th repeat
+    (counting from 0) of an identity already seen earlier in the file."""
+    crime_id = raw["Crime ID"]
+    no_id = pc.equal(crime_id, "").to_numpy()
+    occurrence = np.zeros(len(crime_id), dtype=np.int64)
+    if not _all_distinct(crime_id):  # rare: a Crime ID repeated within the file
+        codes = pc.dictionary_encode(crime_id).combine_chunks().indices.to_numpy(zero_copy_only=False)
+        occurrence[~no_id] = _occurrences(codes[~no_id])
+    if not no_id.any():
+        return _number_repeats(crime_id, occurrence)
+    rows = np.flatnonzero(no_id)
+    take = pa.array(rows)
+    high, low = _hashes(pa.table({c: raw[c].take(take) for c in FINGERPRINT_COLUMNS}).to_pandas())
+    digests = _fingerprint_bytes(high, low)
+    if pc.any(pc.starts_with(crime_id, "fp:")).as_py():  # a Crime ID that looks like a fingerprint
+        key = pc.replace_with_mask(crime_id, pa.array(no_id), _strings(digests))
+        codes = pc.dictionary_encode(key).combine_chunks().indices.to_numpy(zero_copy_only=False)
+        return _number_repeats(key, _occurrences(codes))
+    repeat = _occurrences(high, low)
+    if repeat.any():  # identical ASB rows: suffix the digests before they go into the column
+        text = digests.astype("U35").astype(object)
+        later = np.flatnonzero(repeat)
+        text[later] = [f"{t}#{k}" for t, k in zip(text[later], repeat[later].tolist(), strict=True)]
+        digest = pa.array(text, type=pa.string())
+    else:
+        digest = _strings(digests)
+    return _number_repeats(pc.replace_with_mask(crime_id, pa.array(no_id), digest), occurrence)
+
+
+def _strings(values: np.ndarray) -> pa.StringArray:
+    """ASCII fixed-width bytes (numpy ``S<width>``) as pyarrow strings, without Python objects."""
+    width = values.dtype.itemsize
+    offsets = np.arange(len(values) + 1, dtype=np.int32) * width
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(values.tobytes()))
+
+
+def _number_repeats(key: pa.ChunkedArray | pa.Array, occurrence: np.ndarray) -> pa.ChunkedArray | pa.Array:
+    """Append ``#<occurrence>`` where ``occurrence`` is not 0."""
+    repeated = np.flatnonzero(occurrence > 0)
+    if not repeated.size:
+        return key
+    texts = key.take(pa.array(repeated)).to_pylist()
+    renamed = pa.array([f"{t}#{k}" for t, k in zip(texts, occurrence[repeated].tolist(), strict=True)],
+                       type=pa.string())
+    return pc.replace_with_mask(key, pa.array(occurrence > 0), renamed)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _all_distinct(values: pa.ChunkedArray) -> bool:
+    """Whether the non-empty values are all different.
+
+    police.uk Crime IDs all have 64 characters: their bytes are hashed eight at a time with
+    numpy and the hashes sorted, which is much cheaper than a hash table of strings. Distinct
+    hashes prove distinct values; any tie (or values of unequal length) is settled exactly.
+    """
+    hashes = []
+    width = None
+    for chunk in values.chunks:
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+        offsets = offsets[chunk.offset: chunk.offset + len(chunk) + 1]
+        lengths = np.diff(offsets)
+        present = lengths[lengths != 0]
+        if not len(present):
+            continue
+        width = int(present[0]) if width is None else width
+        if (present != width).any():
+            return _all_distinct_exact(values)
+        body = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]].reshape(-1, width)
+        if width % 8:
+            padded = np.zeros((len(body), width + 8 - width % 8), dtype=np.uint8)
+            padded[:, :width] = body
+            body = padded
+        hashed = np.zeros(len(body), dtype=np.uint64)
+        for word in body.view(np.uint64).T:
+            hashed ^= word
+            hashed *= _MIX
+        hashes.append(hashed)
+    if not hashes:
+        return True
+    hashed = np.concatenate(hashes)
+    hashed.sort()
+    if not (hashed[1:] == hashed[:-1]).any():
+        return True
+    return _all_distinct_exact(values)
+
+
+def _all_distinct_exact(values: pa.ChunkedArray) -> bool:
+    present = values.filter(pc.not_equal(values, ""))
+    return len(pc.unique(present)) == len(present)
 
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _SHIFTS = np.arange(60, -4, -4, dtype=np.uint64)
 
 
+def _hex_bytes(values: np.ndarray) -> np.ndarray:
+    """Sixteen lower-case hex digits (ASCII codes, one row per value) for each uint64."""
+    nibbles = (np.asarray(values, dtype=np.uint64)[:, None] >> _SHIFTS) & np.uint64(0xF)
+    return _HEX[nibbles.astype(np.intp)]
+
+
 def hex_digits(values: np.ndarray) -> np.ndarray:
     """Sixteen lower-case hex digits for each uint64, vectorised (object array of str)."""
-    nibbles = (np.asarray(values, dtype=np.uint64)[:, None] >> _SHIFTS) & np.uint64(0xF)
-    text = _HEX[nibbles.astype(np.intp)].view("S16").ravel()
-    return text.astype("U16").astype(object)
+    return _hex_bytes(values).view("S16").ravel().astype("U16").astype(object)
 
 
-def _normalise(raw: pd.DataFrame) -> pd.DataFrame:
-    lon = pd.to_numeric(raw["Longitude"], errors="coerce").to_numpy(float)
-    lat = pd.to_numeric(raw["Latitude"], errors="coerce").to_numpy(float)
-    x, y = to_bng(lon, lat)
-    month = pd.to_datetime(raw["Month"] + "-01", format="%Y-%m-%d")
-    location = raw["Location"].where(raw["Location"] != "No Location", "")
-    frame = pd.DataFrame({
-        "source": SOURCE,
+def _normalise(raw: dict[str, pa.ChunkedArray], lon: np.ndarray, lat: np.ndarray,
+               point: np.ndarray) -> pd.DataFrame:
+    # project each distinct map point once: exactly the same numbers, far fewer transforms
+    codes, distinct = pd.factorize(point)
+    one = np.zeros(len(distinct), dtype=np.intp)
+    one[codes] = np.arange(len(codes))  # a row of each map point (all its rows have the same numbers)
+    x, y = to_bng(lon[one], lat[one])
+    month_codes, months = _distinct(raw["Month"])
+    month_values = pd.to_datetime(months + "-01", format="%Y-%m-%d")
+    month = month_values.to_numpy().astype("datetime64[us]")[month_codes]
+    location = raw["Location"]
+    location = pc.if_else(pc.equal(location, "No Location"), "", location)
+    n = len(lon)
+    table = pa.table({
+        "source": pa.repeat(pa.scalar(SOURCE), n),
         "source_ref": _identities(raw),
         "category": raw["Crime type"],
-        "precision": "month",
+        "precision": pa.repeat(pa.scalar("month"), n),
         "location": location,
         "lsoa_code": raw["LSOA code"],
         "lsoa_name": raw["LSOA name"],
@@ -204,10 +359,10 @@ def _normalise(raw: pd.DataFrame) -> pd.DataFrame:
         "context": raw["Context"],
         "reported_by": raw["Reported by"],
         "falls_within": raw["Falls within"],
-        "lat": lat, "lon": lon, "x": x, "y": y,
+        "lat": lat, "lon": lon, "x": x[codes], "y": y[codes],
         "month": month, "occurred": month,
     })
-    return complete(frame)
+    return complete(table.to_pandas())
 
 
 def read_file(item: PoliceUkFile, *, skip_invalid: bool = False) -> ParsedFile:
