@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from saferplaces.analysis.harm import HarmWeights, load_weights, normalise_category
+from saferplaces.analysis.jsonable import json_value
 from saferplaces.analysis.stats import PoissonTestResult, poisson_etest
 
 __all__ = [
@@ -46,20 +47,6 @@ __all__ = [
 ]
 
 ArrayLike = float | int | Sequence[float] | np.ndarray
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.ndarray):
-        return [_plain(x) for x in v.tolist()]
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    return v
 
 
 def _counts(values: ArrayLike | None, name: str) -> np.ndarray | None:
@@ -100,7 +87,7 @@ class WDDResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON."""
-        return {k: _plain(getattr(self, k)) for k in self.__dataclass_fields__}
+        return {k: json_value(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
 def wdd(
@@ -265,7 +252,7 @@ class WDQResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON."""
-        return {k: _plain(getattr(self, k)) for k in self.__dataclass_fields__}
+        return {k: json_value(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
 def _wdq_parts(rb: np.ndarray, ra: np.ndarray, cb: np.ndarray, ca: np.ndarray, db: np.ndarray,
@@ -373,7 +360,7 @@ class InterventionEvaluation:
             "before_days": self.before_days, "after_days": self.after_days,
             "groups": {k: list(v) for k, v in self.groups.items()},
             "categories": None if self.categories is None else list(self.categories),
-            "counts": [{k: _plain(v) for k, v in r.items()}
+            "counts": [{k: json_value(v) for k, v in r.items()}
                        for r in self.counts.reset_index().to_dict(orient="records")],
             "wdd": self.wdd.to_dict(), "wdq": None if self.wdq is None else self.wdq.to_dict(),
             "etests": {k: v.to_dict() for k, v in self.etests.items()},

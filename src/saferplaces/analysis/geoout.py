@@ -12,7 +12,6 @@ CSV has one row per cell: the cell's id, row and column, its centre in BNG (x, y
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from saferplaces.analysis.grid import Grid
+from saferplaces.analysis.jsonable import json_value
 from saferplaces.geo import to_wgs84
 
 __all__ = [
@@ -34,23 +34,6 @@ __all__ = [
 ]
 
 _DECIMALS = 7
-
-
-def json_value(v: Any) -> Any:
-    """A numpy/pandas scalar as plain JSON: NaN/inf as None, numpy numbers as Python numbers."""
-    if v is None:
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, dict):
-        return {str(k): json_value(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [json_value(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return [json_value(x) for x in v.tolist()]
-    return v
 
 
 def _column_list(values: ArrayLike, cells: np.ndarray) -> list[Any]:

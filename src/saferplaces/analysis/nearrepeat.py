@@ -47,6 +47,8 @@ from numba import njit, prange
 from scipy.spatial import cKDTree
 from scipy.stats import poisson
 
+from saferplaces.analysis.jsonable import json_value
+
 __all__ = [
     "SHARED_LOCATION_WARN_FRACTION",
     "KnoxResult",
@@ -172,7 +174,7 @@ class NearRepeatResult:
                         "p_value": float(self.p_value[a, b]),
                     }
                 )
-        return {"cells": cells, "beyond": beyond, "parameters": _jsonable(self.parameters)}
+        return {"cells": cells, "beyond": beyond, "parameters": json_value(self.parameters)}
 
     def to_nrc_table(
         self, value: Literal["knox_ratio", "observed", "expected", "p_value"] = "knox_ratio"
@@ -226,7 +228,7 @@ class KnoxResult:
             "n_pairs": self.n_pairs,
             "p_poisson": self.p_poisson,
             "p_sim": self.p_sim,
-            "parameters": _jsonable(self.parameters),
+            "parameters": json_value(self.parameters),
         }
 
 
@@ -639,21 +641,6 @@ def _bands(edges: np.ndarray, same_location: bool) -> tuple[tuple[float, float |
     out.extend((float(edges[k]), float(edges[k + 1])) for k in range(edges.size - 1))
     out.append((float(edges[-1]), None))
     return tuple(out)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        f = float(value)
-        return None if math.isnan(f) else f
-    return value
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ import jinja2
 import numpy as np
 
 from saferplaces.analysis.frame import FLAG_COLUMNS
+from saferplaces.analysis.jsonable import json_value
 from saferplaces.analysis.stats import poisson_ctest
 from saferplaces.assessment.candidates import Candidate, build_candidates
 from saferplaces.assessment.config import AssessmentConfig
 from saferplaces.assessment.context import month_label, prepare
-from saferplaces.assessment.engine import _outlines, _plain
+from saferplaces.assessment.engine import _outlines
 from saferplaces.assessment.findings import finding, finding_plain
 from saferplaces.assessment.inputs import AssessmentInputs, Period
 from saferplaces.assessment.measures import (
@@ -74,9 +75,9 @@ class DeepDiveResult:
             "period": self.period.to_dict(),
             "same_period_last_year": self.same_period_last_year.to_dict(),
             "period_before": self.period_before.to_dict(), "synthetic": self.synthetic,
-            "measures": _plain(self.measures), "months": list(self.months),
-            "monthly": list(self.monthly), "quarterly": _plain(list(self.quarterly)),
-            "composition": _plain(self.composition),
+            "measures": json_value(self.measures), "months": list(self.months),
+            "monthly": list(self.monthly), "quarterly": json_value(list(self.quarterly)),
+            "composition": json_value(self.composition),
             "areas": [a.to_dict() for a in self.areas],
             "hotspots": self.hotspots.to_dict() if self.hotspots else None,
             "finding": self.finding, "finding_plain": self.finding_plain,

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from saferplaces.analysis.jsonable import json_value
 from saferplaces.analysis.stats import poisson_ctest
 from saferplaces.assessment.candidates import Candidate, build_candidates
 from saferplaces.assessment.config import AssessmentConfig
@@ -140,9 +141,9 @@ class CandidateResult:
     def to_dict(self, *, cells: bool = True) -> dict[str, Any]:
         return {
             **self.candidate.to_dict(),
-            "measures": _plain(self.measures), "monthly": list(self.monthly),
+            "measures": json_value(self.measures), "monthly": list(self.monthly),
             "scores": {d: s.to_dict() for d, s in self.scores.items()},
-            "risk_score": self.risk_score, "grid": _plain(self.grid), "rank": self.rank,
+            "risk_score": self.risk_score, "grid": json_value(self.grid), "rank": self.rank,
             "rank_in_kind": self.rank_in_kind,
             "rank_range": {"best": self.rank_range[0], "worst": self.rank_range[1]},
             "areas": [a.to_dict() for a in self.areas],
@@ -150,18 +151,6 @@ class CandidateResult:
             "finding": self.finding, "finding_plain": self.finding_plain,
             "priority": self.priority, "covered_by": self.covered_by,
         }
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_plain(x) for x in v]
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not np.isfinite(v):
-        return None
-    return v
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,15 +209,15 @@ class AssessmentResult:
             "priorities": list(self.priorities),
             "candidates": [c.to_dict() for c in self.candidates],
             "sensitivity": self.sensitivity.to_dict(),
-            "current_picture": _plain(self.current_picture),
-            "emerging": _plain(self.emerging),
-            "recommendations": _plain(list(self.recommendations)),
-            "progress": _plain(self.progress),
-            "data_sources": _plain(list(self.data_sources)),
+            "current_picture": json_value(self.current_picture),
+            "emerging": json_value(self.emerging),
+            "recommendations": json_value(list(self.recommendations)),
+            "progress": json_value(self.progress),
+            "data_sources": json_value(list(self.data_sources)),
             "methods": list(self.methods), "limitations": list(self.limitations),
-            "warnings": list(self.warnings), "entered": _plain(self.entered),
+            "warnings": list(self.warnings), "entered": json_value(self.entered),
             "area_outlines": list(self.area_outlines),
-            "harm_weights": _plain(self.harm_weights), "grid": _plain(self.grid),
+            "harm_weights": json_value(self.harm_weights), "grid": json_value(self.grid),
             "parameters": self.config,
         }
         if public:

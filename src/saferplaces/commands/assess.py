@@ -19,17 +19,21 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
-def default_year() -> tuple[str, str]:
-    """The latest 12 whole months in the store."""
+def assessment_year(first_month: str | None, last_month: str | None) -> tuple[str, str]:
+    """The period asked for; by default the latest 12 whole months in the store, and a
+    missing first month is 11 months before the last. Needs Django set up."""
     import pandas as pd
 
     from saferplaces.incidents.models import Incident
 
-    last = Incident.objects.order_by("-month").values_list("month", flat=True).first()
-    if last is None:
-        raise click.ClickException("the store is empty: load data first (saferplaces ingest / demo)")
-    end = pd.Period(last, "M")
-    return str(end - 11), str(end)
+    check_month(first_month, "--from")
+    check_month(last_month, "--to")
+    if not last_month:
+        last = Incident.objects.order_by("-month").values_list("month", flat=True).first()
+        if last is None:
+            raise click.ClickException("the store is empty: load data first (saferplaces ingest / demo)")
+        last_month = str(pd.Period(last, "M"))
+    return first_month or str(pd.Period(last_month, "M") - 11), last_month
 
 
 @click.command()
@@ -49,8 +53,6 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
     from saferplaces.cli import progress_bars, setup_django
 
     chosen = _formats(formats)
-    check_month(first_month, "--from")
-    check_month(last_month, "--to")
     config_text = ""
     if config_path:
         try:
@@ -62,12 +64,7 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
     from saferplaces.assessments.models import AssessmentRun, ReportFile
     from saferplaces.assessments.services import execute_run
 
-    if not last_month:
-        last_month = default_year()[1]
-    if not first_month:
-        import pandas as pd
-
-        first_month = str(pd.Period(last_month, "M") - 11)
+    first_month, last_month = assessment_year(first_month, last_month)
     run = AssessmentRun.objects.create(first_month=first_month, last_month=last_month, config_toml=config_text)
     with progress_bars() as progress:
         try:
@@ -87,15 +84,6 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
         out.print(f"  {number}. {names.get(key, key)}")
 
 
-def _year(first_month: str | None, last_month: str | None) -> tuple[str, str]:
-    import pandas as pd
-
-    check_month(first_month, "--from")
-    check_month(last_month, "--to")
-    last_month = last_month or default_year()[1]
-    return first_month or str(pd.Period(last_month, "M") - 11), last_month
-
-
 @click.command("deep-dive")
 @click.argument("topic")
 @click.option("--from", "first_month", help="First month (YYYY-MM). Default: 11 months before --to (a quarter works too).")
@@ -112,7 +100,7 @@ def deep_dive(topic: str, first_month: str | None, last_month: str | None, out_d
 
     chosen = _formats(formats)
     setup_django()
-    first_month, last_month = _year(first_month, last_month)
+    first_month, last_month = assessment_year(first_month, last_month)
     from saferplaces.assessments.models import AssessmentRun, ReportFile, RunKind
     from saferplaces.assessments.services import execute_run
 
@@ -140,7 +128,7 @@ def monitor(first_month: str | None, last_month: str | None) -> None:
     from saferplaces.commands.common import print_frame
 
     setup_django()
-    first_month, last_month = _year(first_month, last_month)
+    first_month, last_month = assessment_year(first_month, last_month)
     import pandas as pd
 
     from saferplaces.assessments.services import monitor_priorities
@@ -170,7 +158,7 @@ def street_weeks_command(first_month: str | None, last_month: str | None, exclud
     from saferplaces.commands.common import print_frame
 
     setup_django()
-    first_month, last_month = _year(first_month, last_month)
+    first_month, last_month = assessment_year(first_month, last_month)
     import pandas as pd
 
     from saferplaces.assessments.services import rank_street_weeks

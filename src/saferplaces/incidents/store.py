@@ -69,8 +69,10 @@ def lock_store() -> None:
             cursor.execute(f"LOCK TABLE {LINK_TABLE} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def load_area_index() -> AreaIndex:
-    rows = list(Area.objects.values_list("id", "kind", "code", "geometry"))
+def load_area_index(kind: str | None = None) -> AreaIndex:
+    """Every loaded area (or every area of one kind) ready for point-in-polygon."""
+    query = Area.objects.all() if kind is None else Area.objects.filter(kind=kind)
+    rows = list(query.values_list("id", "kind", "code", "geometry"))
     return AreaIndex.build([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
                            [r[3] for r in rows])
 
@@ -175,11 +177,10 @@ def write_links(incident_ids: np.ndarray, area_ids: np.ndarray) -> int:
 
 def link_kind(kind: str) -> int:
     """(Re)link every stored incident to every area of one kind; returns the number of links."""
-    same_kind = list(Area.objects.filter(kind=kind).values_list("id", "kind", "code", "geometry"))
+    index = load_area_index(kind)  # the whole kind, so the LSOA-code rule sees every loaded LSOA
     IncidentArea.objects.filter(area__kind=kind).delete()
-    if not same_kind:
+    if not len(index):
         return 0
-    index = AreaIndex.build(*(list(column) for column in zip(*same_kind, strict=True)))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, lon, lat, lsoa_code FROM {INCIDENT_TABLE}")
         rows = cursor.fetchall()
@@ -193,7 +194,6 @@ def link_kind(kind: str) -> int:
     return write_links(ids[positions], area_ids)
 
 
-_COLUMNS = ("id", *STORE_COLUMNS, "batch_id")
 _DEFAULTED = set(TEXT_DEFAULTED + FLAG_COLUMNS)
 
 
