@@ -32,7 +32,7 @@ def test_counts_per_month_and_category_equal_the_files_and_reingest_adds_nothing
     assert Incident.objects.count() == sum(files.values())
     located = Incident.objects.filter(lat__isnull=False).count()
     assert Area.objects.filter(kind="lsoa").count() == 105
-    in_lsoa = Incident.objects.filter(areas__kind="lsoa").distinct().count()
+    in_lsoa = Incident.objects.filter(point__areas__kind="lsoa").distinct().count()
     assert in_lsoa == located  # every located demo incident lies in one of the 105 LSOAs
 
 

@@ -1,5 +1,6 @@
-"""Bulk writes (SQLite executemany + json_each, PostgreSQL binary COPY) store exactly what they
-are given; bulk mode rebuilds the same indexes and stays all-or-nothing (both databases)."""
+"""Bulk writes (SQLite multi-row inserts, PostgreSQL binary COPY) store exactly what they are
+given; bulk mode rebuilds the same indexes and stays all-or-nothing; map points are shared
+(both databases)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from django.db import connection, transaction
 
 from saferplaces.incidents import store
-from saferplaces.incidents.models import ImportBatch, Incident, IncidentArea
+from saferplaces.incidents.models import Area, ImportBatch, Incident, MapPoint
 from saferplaces.incidents.services import import_areas, ingest_police_uk
 from saferplaces.ingest import policeuk
 from saferplaces.ingest.columns import complete
@@ -36,6 +37,17 @@ def stored(columns: list[str]) -> pd.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM incidents_incident ORDER BY id")
         return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+
+def incident_links(kind: str | None = None) -> list[tuple[int, int]]:
+    """(incident id, area id) for every incident and area it falls in, in order."""
+    where = "" if kind is None else "WHERE a.kind = %s"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT i.id, l.area_id FROM incidents_incident i "
+                       "JOIN incidents_mappointarea l ON l.point_id = i.point_id "
+                       f"JOIN incidents_area a ON a.id = l.area_id {where} ORDER BY 1, 2",
+                       [] if kind is None else [kind])
+        return [(int(i), int(a)) for i, a in cursor.fetchall()]
 
 
 def awkward_frame() -> pd.DataFrame:
@@ -89,8 +101,8 @@ def test_every_value_is_stored_exactly(monkeypatch, bulk):
 
 def test_bulk_load_rebuilds_the_indexes_it_dropped_and_stores_the_same(monkeypatch, tmp_path):
     import_areas(COLCHESTER_LSOAS, "lsoa")
-    before = {table: store.secondary_indexes(table) for table in (store.INCIDENT_TABLE, store.LINK_TABLE)}
-    assert len(before[store.INCIDENT_TABLE]) == len(before[store.LINK_TABLE]) == 2
+    before = store.secondary_indexes(store.INCIDENT_TABLE)
+    assert len(before) == 2
     rng = np.random.default_rng(3)
     rows = [[f"{k:064x}" if k % 3 else "", "2024-05", "Essex Police", "Essex Police",
              f"{rng.uniform(0.85, 0.95):.4f}", f"{rng.uniform(51.85, 51.92):.4f}", "On or near Somewhere",
@@ -99,12 +111,12 @@ def test_bulk_load_rebuilds_the_indexes_it_dropped_and_stores_the_same(monkeypat
     monkeypatch.setattr(store, "BULK_MIN_ROWS", 1)
     report = ingest_police_uk([path])
     assert report.ok and report.total("rows_added") == 600
-    assert {t: store.secondary_indexes(t) for t in before} == before
+    assert store.secondary_indexes(store.INCIDENT_TABLE) == before
     frame = policeuk.parse(path.read_bytes(), str(path)).frame
     assert stored(["source_ref"])["source_ref"].tolist() == frame["source_ref"].tolist()
     expected = store.assign_points(store.load_area_index(), frame["lon"].to_numpy(), frame["lat"].to_numpy(),
                                    frame["lsoa_code"])
-    links = sorted(IncidentArea.objects.values_list("incident_id", "area_id"))
+    links = incident_links()
     assert links == list(zip((expected[0] + 1).tolist(), expected[1].tolist(), strict=True))
     assert len(links) > 300
     again = ingest_police_uk([path])
@@ -141,18 +153,46 @@ def test_a_clash_with_a_stored_identity_rolls_everything_back(monkeypatch, tmp_p
     assert len(store.secondary_indexes(store.INCIDENT_TABLE)) == 2
 
 
-@pytest.mark.skipif("connection.vendor != 'sqlite'")
-def test_sqlite_links_without_json_functions_are_the_same(monkeypatch, tmp_path):
+def police_rows(month: str, points: list[tuple[str, str, str]], first: int = 0) -> list[list[str]]:
+    """A Burglary row per (longitude, latitude, LSOA code)."""
+    return [[f"{first + k:064x}", month, "Essex Police", "Essex Police", lon, lat, "On or near X", code, "",
+             "Burglary", "", ""] for k, (lon, lat, code) in enumerate(points)]
+
+
+def test_incidents_at_one_map_point_share_it_and_its_areas(tmp_path):
+    import_areas(COLCHESTER_LSOAS, "lsoa")
+    at_point = ("0.901000", "51.889000", "")
+    rows = police_rows("2024-05", [at_point] * 40 + [("0.950000", "51.850000", "")] * 2)
+    ingest_police_uk([write_police_csv(tmp_path / "2024-05-essex-street.csv", rows)])
+    assert MapPoint.objects.count() == 2
+    assert Incident.objects.values("point").distinct().count() == 2
+    links = incident_links("lsoa")
+    assert len(links) == 42 and len({a for _, a in links}) == 2  # each point in one LSOA
+    later = police_rows("2024-06", [at_point] * 3, first=100)
+    ingest_police_uk([write_police_csv(tmp_path / "2024-06-essex-street.csv", later)])
+    assert MapPoint.objects.count() == 2  # the point is known: stored once
+    assert len(incident_links("lsoa")) == 45
+
+
+def test_a_record_without_coordinates_is_in_the_lsoa_its_code_names(tmp_path):
+    import_areas(COLCHESTER_LSOAS, "lsoa")
+    lsoa = Area.objects.filter(kind="lsoa").order_by("code").first()
+    rows = police_rows("2024-05", [("", "", lsoa.code), ("", "", lsoa.code), ("", "", "")])
+    ingest_police_uk([write_police_csv(tmp_path / "2024-05-essex-street.csv", rows)])
+    assert list(MapPoint.objects.values_list("lon", "lat", "lsoa_code")) == [(None, None, lsoa.code)]
+    assert lsoa.incidents.count() == 2
+    assert Incident.objects.filter(point__isnull=True).count() == 1  # neither point nor code
+
+
+def test_relinking_a_kind_gives_the_links_the_ingest_made(tmp_path):
     import_areas(COLCHESTER_LSOAS, "lsoa")
     ingest_police_uk([REAL_POLICE_UK])  # West Yorkshire: no Colchester links
-    rows = [[f"{k:064x}", "2024-05", "Essex Police", "Essex Police", f"{0.85 + k / 5000:.4f}", "51.89", "",
-             "", "", "Burglary", "", ""] for k in range(500)]
-    path = write_police_csv(tmp_path / "2024-05-essex-street.csv", rows)
-    ingest_police_uk([path])
-    with_json = sorted(IncidentArea.objects.values_list("incident_id", "area_id"))
-    monkeypatch.setattr(store, "_sqlite_has_json", lambda: False)
-    assert store.link_kind("lsoa") == len(with_json) > 100
-    assert sorted(IncidentArea.objects.values_list("incident_id", "area_id")) == with_json
+    rows = police_rows("2024-05", [(f"{0.85 + k / 5000:.4f}", "51.89", "") for k in range(500)])
+    ingest_police_uk([write_police_csv(tmp_path / "2024-05-essex-street.csv", rows)])
+    at_ingest = incident_links("lsoa")
+    assert len(at_ingest) > 100
+    assert store.link_kind("lsoa") == len(at_ingest)
+    assert incident_links("lsoa") == at_ingest
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
@@ -182,15 +222,15 @@ def test_sqlite_page_cache_is_back_to_its_setting_after_a_large_load(monkeypatch
         cursor.execute("PRAGMA cache_size")
         before = cursor.fetchone()[0]
     seen = []
-    locate = store.assign_points
+    insert = store._insert_incidents_sqlite
 
     def spy(*args, **kwargs):
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             seen.append(cursor.fetchone()[0])
-        return locate(*args, **kwargs)
+        return insert(*args, **kwargs)
 
-    monkeypatch.setattr(store, "assign_points", spy)
+    monkeypatch.setattr(store, "_insert_incidents_sqlite", spy)
     assert ingest_police_uk([REAL_POLICE_UK]).total("rows_added") == 27176
     assert seen == [-store._SQLITE_LOAD_CACHE_KIB]  # larger during the load
     with connection.cursor() as cursor:

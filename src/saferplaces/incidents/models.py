@@ -45,6 +45,11 @@ class Area(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name} ({self.code})"
 
+    @property
+    def incidents(self) -> models.QuerySet[Incident]:
+        """The incidents in this area (through their map points)."""
+        return Incident.objects.filter(point__areas=self)
+
 
 class Incident(models.Model):
     """One crime, ASB report or fire, from one source.
@@ -83,36 +88,69 @@ class Incident(models.Model):
     weapon = models.BooleanField(default=False, db_default=False)
     batch = models.ForeignKey("ImportBatch", null=True, on_delete=models.SET_NULL, related_name="+",
                               db_index=False, db_constraint=False)
-    areas = models.ManyToManyField(Area, through="IncidentArea", related_name="incidents")
+    # no index: queries reach incidents by month (indexed) or read them all; by area they join
+    # the few map points of the area to the incidents (a hash join on PostgreSQL)
+    point = models.ForeignKey("MapPoint", null=True, on_delete=models.SET_NULL, related_name="incidents",
+                              db_index=False, db_constraint=False,
+                              help_text="Where it was recorded; the areas it falls in are the point's")
 
     class Meta:
         # Written with F() so that both SQLite and PostgreSQL make it a plain unique index (not a
-        # table constraint), which a bulk load can drop and rebuild (see ``store``).
+        # table constraint), which a bulk load can drop and rebuild (see ``store``). The
+        # reference comes first: it varies, so the sort building the index settles most
+        # comparisons on its first bytes (the source is the same for a whole file). On PostgreSQL
+        # both columns compare byte by byte (collation "C", set by migration 0003): they are
+        # identifiers, and a locale-aware sort of a million of them takes twice as long.
         constraints = [
-            models.UniqueConstraint(F("source"), F("source_ref"), name="incident_source_ref_unique")
+            models.UniqueConstraint(F("source_ref"), F("source"), name="incident_source_ref_unique")
         ]
-        indexes = [models.Index(fields=["month", "category"])]
+        # one month's rows are the most any page lists; a (month, category) index took four
+        # times as long to build in a bulk load for no query that needs it
+        indexes = [models.Index(fields=["month"], name="incident_month")]
 
     def __str__(self) -> str:
         return f"{self.category} {self.month:%Y-%m} ({self.source})"
 
+    @property
+    def areas(self) -> models.QuerySet[Area]:
+        """The areas this incident falls in (those of its map point)."""
+        return Area.objects.filter(points__incidents=self)
 
-class IncidentArea(models.Model):
-    """Which areas an incident falls in: a derived index, rebuilt from geometry by
-    ``store.link_kind`` and written only by the store, so the database does not re-check its
-    foreign keys row by row (bulk loads would spend most of their time there). Deleting an
-    incident or area through Django still cascades to its links."""
 
-    # the unique (incident, area) index serves lookups by incident, the (area, incident) index
-    # lookups by area (both as index-only scans): no separate FK indexes
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, db_index=False, db_constraint=False)
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, db_index=False, db_constraint=False)
+class MapPoint(models.Model):
+    """A distinct place incidents are recorded at: a WGS84 point, and the LSOA code recorded with
+    it (police.uk gives one; partner files do not). Either may be missing, not both.
+
+    police.uk snaps every location to one of a limited set of anonymous map points and partner
+    records repeat addresses, so a store holds many times fewer map points than incidents. The
+    areas an incident falls in depend only on its point and code, so they are worked out and
+    stored once per map point (``MapPointArea``), not once per incident.
+    """
+
+    lon = models.FloatField(null=True)
+    lat = models.FloatField(null=True)
+    lsoa_code = models.CharField(max_length=12, blank=True, default="")
+    areas = models.ManyToManyField(Area, through="MapPointArea", related_name="points")
 
     class Meta:
-        constraints = [  # F(): a plain unique index on both databases, as for Incident
-            models.UniqueConstraint(F("incident"), F("area"), name="incident_area_unique")
-        ]
-        indexes = [models.Index(fields=["area", "incident"])]
+        # NULL coordinates (a code only) are told apart by the store, which holds the write lock
+        constraints = [models.UniqueConstraint(fields=["lsoa_code", "lon", "lat"], name="map_point_unique")]
+
+    def __str__(self) -> str:
+        return f"({self.lon}, {self.lat}) {self.lsoa_code}".strip()
+
+
+class MapPointArea(models.Model):
+    """Which areas a map point falls in: a derived index, rebuilt from geometry by
+    ``store.link_kind`` and written only by the store."""
+
+    point = models.ForeignKey(MapPoint, on_delete=models.CASCADE, db_index=False)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, db_index=False)
+
+    class Meta:
+        # the unique (point, area) index serves lookups by point, the (area, point) index lookups by area
+        constraints = [models.UniqueConstraint(fields=["point", "area"], name="map_point_area_unique")]
+        indexes = [models.Index(fields=["area", "point"])]
 
 
 class ImportBatch(models.Model):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 
 from saferplaces.incidents import store
-from saferplaces.incidents.models import Area, ImportBatch, Incident, IncidentArea
+from saferplaces.incidents.models import Area, ImportBatch, Incident, MapPointArea
 from saferplaces.ingest import boundaries, mapped, policeuk
 from saferplaces.ingest.errors import IngestError, RowProblem
 
@@ -192,7 +192,8 @@ def store_status() -> dict:
     by_source = dict(incidents.values_list("source").annotate(n=Count("id")).order_by("source"))
     by_category = dict(incidents.values_list("category").annotate(n=Count("id")).order_by("-n"))
     areas = dict(Area.objects.values_list("kind").annotate(n=Count("id")).order_by("kind"))
-    linked = dict(IncidentArea.objects.values_list("area__kind").annotate(n=Count("id")).order_by("area__kind"))
+    linked = dict(Incident.objects.filter(point__isnull=False).values_list("point__areas__kind")
+                  .annotate(n=Count("id")).order_by("point__areas__kind"))
     return {
         "incidents": {
             "total": sum(by_source.values()),
@@ -235,9 +236,18 @@ def incident_frame(*, sources: Iterable[str] | None = None, categories: Iterable
 
 
 def area_membership(kinds: Iterable[str] | None = None) -> pd.DataFrame:
-    """Long table ``incident_id, area_kind, area_code, area_name``."""
-    query = IncidentArea.objects.all()
+    """Long table ``incident_id, area_kind, area_code, area_name``: a row per incident and area it
+    falls in (the areas of its map point), ordered by incident."""
+    columns = ["incident_id", "area_kind", "area_code", "area_name"]
+    links = MapPointArea.objects.all()
     if kinds:
-        query = query.filter(area__kind__in=list(kinds))
-    rows = list(query.values_list("incident_id", "area__kind", "area__code", "area__name"))
-    return pd.DataFrame.from_records(rows, columns=["incident_id", "area_kind", "area_code", "area_name"])
+        links = links.filter(area__kind__in=list(kinds))
+    by_point = pd.DataFrame.from_records(
+        list(links.values_list("point_id", "area__kind", "area__code", "area__name").order_by("point_id", "area_id")),
+        columns=["point_id", *columns[1:]])
+    if by_point.empty:
+        return pd.DataFrame(columns=columns)
+    incidents = pd.DataFrame.from_records(
+        list(Incident.objects.filter(point__isnull=False).values_list("id", "point_id").order_by("id")),
+        columns=["incident_id", "point_id"])
+    return incidents.merge(by_point, on="point_id", sort=False)[columns]

@@ -1,34 +1,36 @@
 """Bulk writes to the incident store, bypassing the ORM's row-by-row path.
 
 Both databases are written inside the caller's transaction, after ``lock_store``, so a failure
-leaves nothing half-written. Incident ids are allocated here (max + 1 under the lock) so area
-links can be written at once.
+leaves nothing half-written. Ids are allocated here (max + 1 under the lock).
+
+Areas: each incident refers to its map point (``MapPoint``: a point and the LSOA code recorded
+with it); a batch's new map points are stored with the areas they fall in before its incidents,
+so area assignment costs one test per distinct point and one link per point and area, however
+many incidents share the point.
 
 - SQLite: ``executemany`` of an ``INSERT`` taking as many rows per statement as SQLite's
   parameter limit allows (a statement per row costs more than binding its values). A column
   holding the same value in every row of the batch (the source, the month, the force...) is
   written into the statement as a literal, quoted by SQLite's own ``quote()``, so each row
-  binds only what varies. Area links go in as one JSON array per statement, unpacked by
-  ``json_each`` inside SQLite. A large load gets a larger page cache while it runs.
+  binds only what varies. A large load gets a larger page cache while it runs.
 - PostgreSQL: ``COPY ... (FORMAT binary)``, laid out with numpy and pyarrow (see below) and
   sent by a background thread, so the server stores one block of rows while the next is laid
-  out, and stores the last ones while the incidents' areas are worked out.
+  out.
 - Bulk mode: a load at least as large as the table it goes into (and at least
   ``BULK_MIN_ROWS`` rows) drops the table's secondary indexes first and rebuilds them from their
   saved definitions afterwards, in the same transaction: one sort per index instead of a
   million scattered index inserts. A duplicate makes the rebuild of a unique index fail, and
   the transaction roll back, just as the insert itself would have. On PostgreSQL dropping an
   index needs the table to itself until the commit (readers wait), which is why only loads
-  that at least double a table use it, and only when no one is reading the store as it starts.
+  that at least double the table use it, and only when no one is reading it as they start.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -37,12 +39,13 @@ import pyarrow.compute as pc
 from django.db import OperationalError, connection, transaction
 
 from saferplaces.analysis.frame import FLAG_COLUMNS
-from saferplaces.incidents.models import Area, Incident, IncidentArea
+from saferplaces.incidents.models import Area, Incident, MapPoint, MapPointArea
 from saferplaces.ingest.columns import STORE_COLUMNS, TEXT_DEFAULTED
 from saferplaces.spatial import AreaIndex, assign_points
 
 INCIDENT_TABLE = Incident._meta.db_table
-LINK_TABLE = IncidentArea._meta.db_table
+POINT_TABLE = MapPoint._meta.db_table
+LINK_TABLE = MapPointArea._meta.db_table
 #: smallest load (rows) that may rebuild a table's indexes instead of updating them row by row
 BULK_MIN_ROWS = 50_000
 
@@ -65,8 +68,8 @@ def lock_store() -> None:
     """Serialise writers. Call inside ``transaction.atomic()``."""
     if is_postgres():
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {INCIDENT_TABLE} IN SHARE ROW EXCLUSIVE MODE")
-            cursor.execute(f"LOCK TABLE {LINK_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            for table in (INCIDENT_TABLE, POINT_TABLE, LINK_TABLE):
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def load_area_index(kind: str | None = None) -> AreaIndex:
@@ -106,34 +109,72 @@ def _next_id(table: str) -> int:
 
 
 def write_incidents(frame: pd.DataFrame, *, batch_id: int | None, areas: AreaIndex) -> WriteResult:
-    """Insert the rows of ``frame`` (store columns) that the store does not hold yet, and link
-    each new incident to every loaded area it falls in. Call inside ``transaction.atomic()``."""
+    """Insert the rows of ``frame`` (store columns) that the store does not hold yet, each with
+    its map point (new map points are stored with the loaded areas they fall in). Call inside
+    ``transaction.atomic()``."""
     present = np.zeros(len(frame), dtype=bool)
     for source, part in frame.groupby("source", sort=False):
         present[part.index.to_numpy()] = existing_refs(str(source), part["source_ref"], part["month"])
     new = frame.loc[~present].reset_index(drop=True) if present.any() else frame.reset_index(drop=True)
     if new.empty:
         return WriteResult(0, int(present.sum()), 0)
+    point_ids, links = _map_points(new, areas)
     first = _next_id(INCIDENT_TABLE)
     ids = np.arange(first, first + len(new), dtype=np.int64)
-
-    def locate() -> tuple[np.ndarray, np.ndarray]:
-        return assign_points(areas, new["lon"].to_numpy(), new["lat"].to_numpy(), new["lsoa_code"])
-
     columns = _columns_needed(new)
-    with _larger_sqlite_cache(len(new)):
-        with _indexes_rebuilt_if_bulk(INCIDENT_TABLE, len(new), stored=first - 1):
-            if is_postgres():
-                rows, area_ids = _copy_incidents(new, columns, ids, batch_id, while_sending=locate)
-            else:
-                _insert_incidents_sqlite(new, columns, ids, batch_id)
-                rows, area_ids = locate()
-        links = write_links(ids[rows], area_ids)
+    with (_larger_sqlite_cache(len(new)),
+          _indexes_rebuilt_if_bulk(INCIDENT_TABLE, len(new), stored=first - 1)):
+        if is_postgres():
+            _copy_incidents(new, columns, ids, batch_id, point_ids)
+        else:
+            _insert_incidents_sqlite(new, columns, ids, batch_id, point_ids)
     return WriteResult(len(new), int(present.sum()), links)
 
 
-#: SQLite page cache for a large load: about what a million incidents, their indexes and links
-#: take, so pages are not written out and read back within the load (allocated only as used)
+def _point_keys(lon: np.ndarray, lat: np.ndarray, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(key number per row, first row of each key): rows with the same point (or none) and the
+    same LSOA code share a key."""
+    missing = np.isnan(lon) | np.isnan(lat)
+    # factorize drops NaN: stand an impossible coordinate (999°) in for a missing point
+    point_of_row, _ = pd.factorize(np.where(missing, 999.0, lon) + 1j * np.where(missing, 999.0, lat))
+    code_of_row, code_values = pd.factorize(codes)
+    key, _ = pd.factorize(point_of_row.astype(np.int64) * (len(code_values) + 1) + code_of_row)
+    _, first_rows = np.unique(key, return_index=True)
+    return key, first_rows
+
+
+def _map_points(table: pd.DataFrame, areas: AreaIndex) -> tuple[np.ndarray, int]:
+    """The map point id of each row (-1: neither point nor LSOA code), storing the new map points
+    and their area links; returns the ids and the number of links stored."""
+    lon = table["lon"].to_numpy(float)
+    lat = table["lat"].to_numpy(float)
+    codes = table["lsoa_code"].to_numpy()
+    key_of_row, first_rows = _point_keys(lon, lat, table["lsoa_code"])
+    missing = np.isnan(lon) | np.isnan(lat)  # a point is stored whole or not at all
+    keys = [(None, None, str(codes[r])) if missing[r] else (float(lon[r]), float(lat[r]), str(codes[r]))
+            for r in first_rows]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, lon, lat, lsoa_code FROM {POINT_TABLE}")
+        known = {(lon_, lat_, code): point for point, lon_, lat_, code in cursor.fetchall()}
+    key_ids = np.array([known.get(key, -1) for key in keys], dtype=np.int64)
+    placeable = np.array([key != (None, None, "") for key in keys], dtype=bool)
+    unknown = np.flatnonzero((key_ids < 0) & placeable)
+    links = 0
+    if len(unknown):
+        first = _next_id(POINT_TABLE)
+        key_ids[unknown] = np.arange(first, first + len(unknown))
+        _insert_rows(POINT_TABLE, ["id", "lon", "lat", "lsoa_code"],
+                     [(int(key_ids[k]), *keys[k]) for k in unknown])
+        if is_postgres():
+            _set_sequence(POINT_TABLE)
+        new_rows = first_rows[unknown]
+        positions, area_ids = assign_points(areas, lon[new_rows], lat[new_rows], codes[new_rows])
+        links = write_links(key_ids[unknown][positions], area_ids)
+    return key_ids[key_of_row], links
+
+
+#: SQLite page cache for a large load: about what a million incidents and their indexes take,
+#: so pages are not written out and read back within the load (allocated only as used)
 _SQLITE_LOAD_CACHE_KIB = 1024 * 1024
 
 
@@ -160,29 +201,22 @@ def _larger_sqlite_cache(rows: int) -> Iterator[None]:
         raw.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def write_links(incident_ids: np.ndarray, area_ids: np.ndarray) -> int:
-    """Insert (incident, area) links; returns how many. Call inside ``transaction.atomic()``."""
-    incident_ids = np.asarray(incident_ids, dtype=np.int64)
-    area_ids = np.asarray(area_ids, dtype=np.int64)
-    if not len(incident_ids):
-        return 0
-    first = _next_id(LINK_TABLE)
-    with _indexes_rebuilt_if_bulk(LINK_TABLE, len(incident_ids), stored=first - 1):
-        if is_postgres():
-            _copy_links(incident_ids, area_ids, first)
-        else:
-            _insert_links_sqlite(incident_ids, area_ids)
-    return len(incident_ids)
+def write_links(point_ids: np.ndarray, area_ids: np.ndarray) -> int:
+    """Store (map point, area) links; returns how many. Call inside ``transaction.atomic()``."""
+    rows = list(zip(np.asarray(point_ids).tolist(), np.asarray(area_ids).tolist(), strict=True))
+    _insert_rows(LINK_TABLE, ["point_id", "area_id"], rows)
+    return len(rows)
 
 
 def link_kind(kind: str) -> int:
-    """(Re)link every stored incident to every area of one kind; returns the number of links."""
+    """(Re)link every stored map point to every area of one kind; returns how many incidents
+    are now linked to an area of that kind (one per incident and area)."""
     index = load_area_index(kind)  # the whole kind, so the LSOA-code rule sees every loaded LSOA
-    IncidentArea.objects.filter(area__kind=kind).delete()
+    MapPointArea.objects.filter(area__kind=kind).delete()
     if not len(index):
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, lon, lat, lsoa_code FROM {INCIDENT_TABLE}")
+        cursor.execute(f"SELECT id, lon, lat, lsoa_code FROM {POINT_TABLE}")
         rows = cursor.fetchall()
     if not rows:
         return 0
@@ -191,7 +225,22 @@ def link_kind(kind: str) -> int:
     lat = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
     codes = np.array([r[3] for r in rows], dtype=object)
     positions, area_ids = assign_points(index, lon, lat, codes)
-    return write_links(ids[positions], area_ids)
+    write_links(ids[positions], area_ids)
+    return Incident.objects.filter(point__areas__kind=kind).count()
+
+
+def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Insert a modest number of rows (map points and their links)."""
+    if not rows:
+        return
+    raw = connection.connection
+    names = ", ".join(columns)
+    if is_postgres():
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
 
 
 _DEFAULTED = set(TEXT_DEFAULTED + FLAG_COLUMNS)
@@ -255,12 +304,12 @@ def _exclusive_access() -> bool:
     """PostgreSQL: take both store tables for this transaction alone (dropping an index needs
     that), but only if nobody is reading them right now. NOWAIT, inside a savepoint: waiting
     could deadlock with a reader that holds one table and waits for the other, so when the
-    tables are busy the load simply keeps its indexes."""
+    table is busy the load simply keeps its indexes."""
     if not is_postgres():
         return True  # SQLite: readers keep their snapshot (WAL) and writers are already serialised
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {INCIDENT_TABLE}, {LINK_TABLE} IN ACCESS EXCLUSIVE MODE NOWAIT")
+            cursor.execute(f"LOCK TABLE {INCIDENT_TABLE} IN ACCESS EXCLUSIVE MODE NOWAIT")
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
             return False
@@ -286,9 +335,10 @@ def _execute_raw(statements: list[str]) -> None:
 
 
 def _insert_incidents_sqlite(table: pd.DataFrame, columns: list[str], ids: np.ndarray,
-                             batch_id: int | None) -> None:
+                             batch_id: int | None, point_ids: np.ndarray) -> None:
     raw = connection.connection
     literals = {"batch_id": "NULL" if batch_id is None else str(int(batch_id))}
+    points = pd.Series(point_ids).where(point_ids >= 0).astype(object)
     varying = []
     for name in columns:
         literal = _sqlite_literal(raw, table[name], name)
@@ -296,9 +346,10 @@ def _insert_incidents_sqlite(table: pd.DataFrame, columns: list[str], ids: np.nd
             varying.append(name)
         else:
             literals[name] = literal
-    names = ", ".join(["id", *varying, *literals])
-    row = "(" + ", ".join(["?"] * (1 + len(varying)) + list(literals.values())) + ")"
-    columns_of_values = [ids.tolist(), *(_sqlite_values(table[name], name) for name in varying)]
+    names = ", ".join(["id", "point_id", *varying, *literals])
+    row = "(" + ", ".join(["?"] * (2 + len(varying)) + list(literals.values())) + ")"
+    columns_of_values = [ids.tolist(), points.where(points.notna(), None).tolist(),
+                         *(_sqlite_values(table[name], name) for name in varying)]
     _insert_many_rows(raw, f"INSERT INTO {INCIDENT_TABLE} ({names}) VALUES ", row, columns_of_values)
 
 
@@ -351,41 +402,6 @@ def _sqlite_values(series: pd.Series, name: str) -> list:
     return series.tolist()
 
 
-@cache
-def _sqlite_has_json() -> bool:
-    """Whether this SQLite library has ``json_each`` (built in since 3.38, optional before)."""
-    import sqlite3
-
-    probe = sqlite3.connect(":memory:")
-    try:
-        probe.execute("SELECT count(*) FROM json_each('[1]')").fetchone()
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        probe.close()
-    return True
-
-
-_JSON_LINKS_PER_STATEMENT = 250_000
-
-
-def _insert_links_sqlite(incident_ids: np.ndarray, area_ids: np.ndarray) -> None:
-    """Each link is packed into one integer, ``incident * scale + area``, and a statement takes
-    a JSON array of those: SQLite unpacks and inserts them without a Python call per row."""
-    raw = connection.connection
-    scale = int(area_ids.max()) + 1
-    if _sqlite_has_json() and int(incident_ids.max()) < (2**63 - 1) // scale - 1:
-        packed = incident_ids * scale + area_ids
-        sql = (f"INSERT INTO {LINK_TABLE} (incident_id, area_id) "
-               f"SELECT value / {scale}, value % {scale} FROM json_each(?)")
-        for start in range(0, len(packed), _JSON_LINKS_PER_STATEMENT):
-            part = packed[start: start + _JSON_LINKS_PER_STATEMENT]
-            raw.execute(sql, ("[" + ",".join(map(str, part.tolist())) + "]",))
-        return
-    raw.executemany(f"INSERT INTO {LINK_TABLE} (incident_id, area_id) VALUES (?, ?)",
-                    zip(incident_ids.tolist(), area_ids.tolist(), strict=True))
-
-
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL: binary COPY
 #
@@ -426,9 +442,9 @@ def _text(name: str, series: pd.Series) -> _Field:
     return _Field(name, text=text)
 
 
-def _copy_fields(table: pd.DataFrame, columns: list[str], ids: np.ndarray,
-                 batch_id: int | None) -> list[_Field]:
-    fields = [_fixed("id", ids, ">i8")]
+def _copy_fields(table: pd.DataFrame, columns: list[str], ids: np.ndarray, batch_id: int | None,
+                 point_ids: np.ndarray) -> list[_Field]:
+    fields = [_fixed("id", ids, ">i8"), _fixed("point_id", point_ids, ">i8", valid=point_ids >= 0)]
     for name in columns:
         series = table[name]
         if name == "month":
@@ -510,24 +526,19 @@ def _copy_block(fields: list[_Field], start: int, stop: int) -> pa.Buffer | np.n
     return joined.buffers()[2][int(offsets[0]): int(offsets[-1])]
 
 
-def _copy(table: str, fields: list[_Field], n: int, while_sending: Callable[[], object] | None = None):
+def _copy(table: str, fields: list[_Field], n: int) -> None:
     """COPY ``n`` rows of ``fields`` into ``table``. Blocks of rows are queued for a background
     thread to send while the next ones are laid out (the server stores one block while the
-    next is prepared); then ``while_sending`` (if any) runs while the last ones are stored, and
-    its result is returned."""
+    next is prepared)."""
     from psycopg.copy import QueuedLibpqWriter
 
     sql = f"COPY {table} ({', '.join(f.name for f in fields)}) FROM STDIN WITH (FORMAT binary)"
-    result = None
     with (connection.connection.cursor() as cursor,
           cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy):
         copy.write(_COPY_HEADER)
         for start in range(0, n, _ROWS_PER_BLOCK):
             copy.write(memoryview(_copy_block(fields, start, min(start + _ROWS_PER_BLOCK, n))))
         copy.write(_COPY_TRAILER)
-        if while_sending is not None:
-            result = while_sending()
-    return result
 
 
 def _set_sequence(table: str) -> None:
@@ -537,16 +548,6 @@ def _set_sequence(table: str) -> None:
 
 
 def _copy_incidents(table: pd.DataFrame, columns: list[str], ids: np.ndarray, batch_id: int | None,
-                    *, while_sending: Callable[[], tuple[np.ndarray, np.ndarray]]
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    result = _copy(INCIDENT_TABLE, _copy_fields(table, columns, ids, batch_id), len(table), while_sending)
+                    point_ids: np.ndarray) -> None:
+    _copy(INCIDENT_TABLE, _copy_fields(table, columns, ids, batch_id, point_ids), len(table))
     _set_sequence(INCIDENT_TABLE)
-    return result
-
-
-def _copy_links(incident_ids: np.ndarray, area_ids: np.ndarray, first_id: int) -> None:
-    ids = np.arange(first_id, first_id + len(incident_ids), dtype=np.int64)
-    fields = [_fixed("id", ids, ">i8"), _fixed("incident_id", incident_ids, ">i8"),
-              _fixed("area_id", area_ids, ">i8")]
-    _copy(LINK_TABLE, fields, len(ids))
-    _set_sequence(LINK_TABLE)
