@@ -388,10 +388,10 @@ def _assign_local(events: pd.DataFrame, points: MapPoints, rng: np.random.Genera
     cat = events["category"].to_numpy()
     local = events["local_category"].to_numpy().copy()
     for category, options in LOCAL_CATEGORIES.items():
-        todo = (cat == category) & (local == "")
-        if todo.any():
+        unlabelled = (cat == category) & (local == "")
+        if unlabelled.any():
             labels = [o[0] for o in options]
-            local[todo] = choose(rng, labels, [o[1] for o in options], int(todo.sum()))
+            local[unlabelled] = choose(rng, labels, [o[1] for o in options], int(unlabelled.sum()))
     events["local_category"] = local
 
     free = ~events["planted_flags"].to_numpy() & (cat != ASB)
