@@ -99,7 +99,7 @@ class Incident(models.Model):
         # table constraint), which a bulk load can drop and rebuild (see ``store``). The
         # reference comes first: it varies, so the sort building the index settles most
         # comparisons on its first bytes (the source is the same for a whole file). On PostgreSQL
-        # both columns compare byte by byte (collation "C", set by migration 0003): they are
+        # both columns compare byte by byte (collation "C", set by migration 0002): they are
         # identifiers, and a locale-aware sort of a million of them takes twice as long.
         constraints = [
             models.UniqueConstraint(F("source_ref"), F("source"), name="incident_source_ref_unique")

@@ -131,10 +131,10 @@ def write_incidents(frame: pd.DataFrame, *, batch_id: int | None, areas: AreaInd
     return WriteResult(len(new), int(present.sum()), links)
 
 
-def _point_keys(lon: np.ndarray, lat: np.ndarray, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(key number per row, first row of each key): rows with the same point (or none) and the
-    same LSOA code share a key."""
-    missing = np.isnan(lon) | np.isnan(lat)
+def _point_keys(lon: np.ndarray, lat: np.ndarray, missing: np.ndarray,
+                codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(key number per row, first row of each key): rows with the same point (or none, where
+    ``missing``) and the same LSOA code share a key."""
     # factorize drops NaN: stand an impossible coordinate (999°) in for a missing point
     point_of_row, _ = pd.factorize(np.where(missing, 999.0, lon) + 1j * np.where(missing, 999.0, lat))
     code_of_row, code_values = pd.factorize(codes)
@@ -149,13 +149,11 @@ def _map_points(table: pd.DataFrame, areas: AreaIndex) -> tuple[np.ndarray, int]
     lon = table["lon"].to_numpy(float)
     lat = table["lat"].to_numpy(float)
     codes = table["lsoa_code"].to_numpy()
-    key_of_row, first_rows = _point_keys(lon, lat, table["lsoa_code"])
     missing = np.isnan(lon) | np.isnan(lat)  # a point is stored whole or not at all
+    key_of_row, first_rows = _point_keys(lon, lat, missing, table["lsoa_code"])
     keys = [(None, None, str(codes[r])) if missing[r] else (float(lon[r]), float(lat[r]), str(codes[r]))
             for r in first_rows]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, lon, lat, lsoa_code FROM {POINT_TABLE}")
-        known = {(lon_, lat_, code): point for point, lon_, lat_, code in cursor.fetchall()}
+    known = {(lon_, lat_, code): point for point, lon_, lat_, code in _stored_points()}
     key_ids = np.array([known.get(key, -1) for key in keys], dtype=np.int64)
     placeable = np.array([key != (None, None, "") for key in keys], dtype=bool)
     unknown = np.flatnonzero((key_ids < 0) & placeable)
@@ -215,9 +213,7 @@ def link_kind(kind: str) -> int:
     MapPointArea.objects.filter(area__kind=kind).delete()
     if not len(index):
         return 0
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, lon, lat, lsoa_code FROM {POINT_TABLE}")
-        rows = cursor.fetchall()
+    rows = _stored_points()
     if not rows:
         return 0
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -227,6 +223,13 @@ def link_kind(kind: str) -> int:
     positions, area_ids = assign_points(index, lon, lat, codes)
     write_links(ids[positions], area_ids)
     return Incident.objects.filter(point__areas__kind=kind).count()
+
+
+def _stored_points() -> list[tuple[int, float | None, float | None, str]]:
+    """Every stored map point: (id, lon, lat, LSOA code)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, lon, lat, lsoa_code FROM {POINT_TABLE}")
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -301,10 +304,10 @@ def _indexes_rebuilt_if_bulk(table: str, rows: int, *, stored: int) -> Iterator[
 
 
 def _exclusive_access() -> bool:
-    """PostgreSQL: take both store tables for this transaction alone (dropping an index needs
-    that), but only if nobody is reading them right now. NOWAIT, inside a savepoint: waiting
-    could deadlock with a reader that holds one table and waits for the other, so when the
-    table is busy the load simply keeps its indexes."""
+    """PostgreSQL: take the incident table for this transaction alone (dropping an index needs
+    that), but only if nobody is reading it right now. NOWAIT, inside a savepoint: waiting
+    would hold up every reader queued behind the load (or deadlock with one that also waits on
+    this transaction), so when the table is busy the load simply keeps its indexes."""
     if not is_postgres():
         return True  # SQLite: readers keep their snapshot (WAL) and writers are already serialised
     try:
@@ -338,7 +341,6 @@ def _insert_incidents_sqlite(table: pd.DataFrame, columns: list[str], ids: np.nd
                              batch_id: int | None, point_ids: np.ndarray) -> None:
     raw = connection.connection
     literals = {"batch_id": "NULL" if batch_id is None else str(int(batch_id))}
-    points = pd.Series(point_ids).where(point_ids >= 0).astype(object)
     varying = []
     for name in columns:
         literal = _sqlite_literal(raw, table[name], name)
@@ -348,7 +350,7 @@ def _insert_incidents_sqlite(table: pd.DataFrame, columns: list[str], ids: np.nd
             literals[name] = literal
     names = ", ".join(["id", "point_id", *varying, *literals])
     row = "(" + ", ".join(["?"] * (2 + len(varying)) + list(literals.values())) + ")"
-    columns_of_values = [ids.tolist(), points.where(points.notna(), None).tolist(),
+    columns_of_values = [ids.tolist(), [None if p < 0 else p for p in point_ids.tolist()],
                          *(_sqlite_values(table[name], name) for name in varying)]
     _insert_many_rows(raw, f"INSERT INTO {INCIDENT_TABLE} ({names}) VALUES ", row, columns_of_values)
 
