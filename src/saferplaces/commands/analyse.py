@@ -24,11 +24,12 @@ def trends(first_month: str | None, last_month: str | None, sources: tuple[str, 
     Poisson tests (Benjamini–Hochberg adjusted) and a seasonal Poisson trend test."""
     from saferplaces.analysis.trends import trend_table
     from saferplaces.cli import setup_django
-    from saferplaces.incidents.services import area_membership, incident_frame
 
     check_month(first_month, "--from")
     check_month(last_month, "--to")
     setup_django()
+    from saferplaces.incidents.services import area_membership, incident_frame
+
     frame = incident_frame(sources=sources or ["police-uk"], categories=categories or None,
                            first_month=first_month, last_month=last_month)
     if frame.empty:
@@ -70,11 +71,12 @@ def evaluate(treatment, control, buffer, before, after, area_kind, categories, s
     Poisson E-tests (Krishnamoorthy & Thomson 2004)."""
     from saferplaces.analysis.evaluation import evaluate_intervention
     from saferplaces.cli import setup_django
-    from saferplaces.incidents.services import area_membership, incident_frame
 
     before_period = parse_period(before, "--before")
     after_period = parse_period(after, "--after")
     setup_django()
+    from saferplaces.incidents.services import area_membership, incident_frame
+
     frame = incident_frame(sources=sources or None)
     membership = area_membership([area_kind] if area_kind else None)
     known = set(membership["area_code"])
