@@ -1,0 +1,189 @@
+"""Every command as a user types it: a fresh ``saferplaces`` process on a small synthetic town.
+
+In-process CLI tests share the test runner's Django set-up, so they hide start-up faults such as a
+command importing the store's models before Django is configured. These run each command in its
+own process, with its own SQLite file, and check the exit code and what it printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import click
+import pytest
+
+from saferplaces.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def saferplaces(*args: str, env: dict[str, str], cwd: Path, timeout: int = 300,
+                input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "saferplaces.cli", *args], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout, input=input_text)
+
+
+def fresh_env(database: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["SAFERPLACES_DB"] = str(database)
+    return env
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A small synthetic town (a fifth of Colchester's volume), generated and loaded by the CLI."""
+    home = tmp_path_factory.mktemp("town")
+    env = fresh_env(home / "store.sqlite3")
+    generated = saferplaces("generate", str(home / "files"), "--seed", "5", "--scale", "0.2",
+                            env=env, cwd=home)
+    assert generated.returncode == 0, generated.stderr
+    loaded = saferplaces("demo", "--dir", str(home / "files"), "--no-serve", env=env, cwd=home)
+    assert loaded.returncode == 0, loaded.stderr
+    truth = json.loads((home / "files" / "ground_truth.json").read_text(encoding="utf-8"))
+    return {"home": home, "env": env, "files": home / "files", "truth": truth}
+
+
+def run_ok(town: dict, *args: str) -> str:
+    result = saferplaces(*args, env=town["env"], cwd=town["home"])
+    assert result.returncode == 0, f"saferplaces {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    printed = result.stdout + result.stderr
+    assert printed.strip(), f"saferplaces {' '.join(args)} printed nothing"
+    return printed
+
+
+def command_paths(group: click.Group = main, prefix: tuple[str, ...] = ()) -> set[str]:
+    """Every leaf command of the CLI, as the words a user types (``ingest police-uk``)."""
+    paths: set[str] = set()
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            paths |= command_paths(command, (*prefix, name))
+        else:
+            paths.add(" ".join((*prefix, name)))
+    return paths
+
+
+COVERED = {
+    "generate", "demo", "ingest police-uk", "ingest csv", "areas import", "status", "trends", "evaluate",
+    "hotspots", "near-repeat", "assess", "deep-dive", "monitor", "street-weeks", "serve", "worker",
+    "users add", "users list",
+}
+
+
+def test_every_command_has_a_fresh_process_test():
+    assert command_paths() == COVERED
+
+
+@pytest.mark.parametrize("command", sorted(COVERED))
+def test_help_of_every_command_starts_in_a_fresh_process(command, tmp_path):
+    result = saferplaces(*command.split(), "--help", env=fresh_env(tmp_path / "db.sqlite3"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout
+
+
+def test_demo_loaded_the_town_and_status_reports_it(town):
+    data = json.loads(run_ok(town, "status", "--json"))
+    assert data["synthetic"] is True
+    assert data["incidents"]["by_source"]["police-uk"] > 1000
+    assert "incidents" in run_ok(town, "status")
+
+
+def test_ingest_of_a_loaded_police_uk_month_adds_nothing(town):
+    month = sorted((town["files"] / "police-uk").iterdir())[0]
+    printed = run_ok(town, "ingest", "police-uk", str(month))
+    assert "total" in printed
+
+
+def test_ingest_csv_of_a_loaded_partner_file_adds_nothing(town):
+    printed = run_ok(town, "ingest", "csv", "--mapping", "fire-deliberate",
+                     str(town["files"] / "partner" / "fire-deliberate.csv"))
+    assert "total" in printed
+
+
+def test_areas_import_reassigns_the_town_centre(town):
+    printed = run_ok(town, "areas", "import", str(town["files"] / "areas" / "town-centre.geojson"),
+                     "--kind", "town-centre")
+    assert "incident-area links" in printed
+
+
+def test_trends_runs_in_a_fresh_process(town):
+    assert "Trends to" in run_ok(town, "trends")
+
+
+def test_evaluate_runs_in_a_fresh_process_on_the_planted_operation(town):
+    operation = town["truth"]["operation"]
+    before = operation["suggested_before_period"]
+    printed = run_ok(town, "evaluate", "--treatment", operation["neighbourhood_code"],
+                     "--control", operation["control_neighbourhood_code"],
+                     "--before", f"{before['start'][:7]}..{before['end'][:7]}",
+                     "--after", f"{operation['start'][:7]}..{operation['end'][:7]}")
+    assert "WDD total" in printed
+
+
+def test_hotspots_gistar_and_kde_write_their_files(town):
+    run_ok(town, "hotspots", "--method", "gistar", "--out", str(town["home"] / "gi.geojson"))
+    run_ok(town, "hotspots", "--method", "kde", "--out", str(town["home"] / "kde.csv"))
+    assert (town["home"] / "gi.geojson").stat().st_size > 0
+    assert (town["home"] / "kde.csv").stat().st_size > 0
+
+
+def test_near_repeat_runs_in_a_fresh_process(town):
+    run_ok(town, "near-repeat", "--distance-bands", "0,100,200", "--time-bands", "0,7,14", "--iterations", "19")
+
+
+def test_assess_writes_its_json_report(town):
+    run_ok(town, "assess", "--out", str(town["home"] / "report"), "--format", "json")
+    assert list((town["home"] / "report").glob("*.json"))
+
+
+def test_deep_dive_monitor_and_street_weeks_run_in_fresh_processes(town):
+    run_ok(town, "deep-dive", "police-uk:burglary", "--out", str(town["home"] / "dd"))
+    run_ok(town, "monitor")
+    run_ok(town, "street-weeks")
+
+
+def test_users_add_and_list_in_fresh_processes(town):
+    added = saferplaces("users", "add", "co-ordinator", "--analyst", "--password", "a-long-passphrase-1",
+                        env=town["env"], cwd=town["home"])
+    assert added.returncode == 0, added.stderr
+    assert "co-ordinator  analyst" in run_ok(town, "users", "list")
+
+
+def test_worker_batch_runs_waiting_jobs_and_stops(town):
+    result = saferplaces("worker", "--batch", env=town["env"], cwd=town["home"], timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_answers_on_its_port_in_a_fresh_process(town):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "saferplaces.cli", "serve", "--port", str(port),
+                               "--no-worker"], env=town["env"], cwd=town["home"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError as exc:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    printed = server.stdout.read() if server.stdout else ""
+                    raise AssertionError(f"serve did not answer: {printed}") from exc
+                time.sleep(0.5)
+        assert "saferplaces" in page.lower()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
