@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from saferplaces.web.env import SettingError, env_bool
+
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
@@ -26,7 +28,10 @@ def setup_django(*, migrate: bool = True) -> None:
     import django
     from django.core.management import call_command
 
-    django.setup()
+    try:
+        django.setup()
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from None
     if migrate:
         call_command("migrate", verbosity=0, interactive=False)
 
@@ -36,7 +41,7 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
     """A ``progress(stage, done, total)`` callback drawing one rich bar per stage."""
     with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=False,
-                  disable=not console.is_terminal and os.environ.get("SAFERPLACES_PROGRESS") != "1") as bars:
+                  disable=not console.is_terminal and not env_bool("SAFERPLACES_PROGRESS")) as bars:
         tasks: dict[str, int] = {}
 
         def update(stage: str, done: int, total: int) -> None:

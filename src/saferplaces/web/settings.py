@@ -10,9 +10,9 @@ from saferplaces.web.env import env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("SAFERPLACES_DEBUG", False)
-SECRET_KEY = env_str("SAFERPLACES_SECRET_KEY", "saferplaces-local-only-not-for-production")
-ALLOWED_HOSTS = env_list("SAFERPLACES_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+DEBUG = env_bool("SAFERPLACES_DEBUG")
+SECRET_KEY = env_str("SAFERPLACES_SECRET_KEY")
+ALLOWED_HOSTS = env_list("SAFERPLACES_ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -65,7 +65,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(Path(env_str("SAFERPLACES_DB", "saferplaces.sqlite3")).resolve()),
+            "NAME": str(Path(env_str("SAFERPLACES_DB")).resolve()),
             "OPTIONS": {
                 "timeout": 30,
                 "init_command": (
@@ -81,7 +81,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
     "default": {
-        "BACKEND": env_str("SAFERPLACES_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str("SAFERPLACES_TASK_BACKEND"),
     }
 }
 
@@ -91,20 +91,16 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env_str("SAFERPLACES_STATIC_ROOT", str(Path.cwd() / "saferplaces-static"))
+STATIC_ROOT = str(Path.cwd() / env_str("SAFERPLACES_STATIC_ROOT"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-MEDIA_ROOT = env_str("SAFERPLACES_FILES", str(Path.cwd() / "saferplaces-files"))
+MEDIA_ROOT = str(Path.cwd() / env_str("SAFERPLACES_FILES"))
 
 # Map tiles: any XYZ template. Empty disables tiles; the map still draws boundaries and incidents.
-SAFERPLACES_TILE_URL = env_str(
-    "SAFERPLACES_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
-SAFERPLACES_TILE_ATTRIBUTION = env_str(
-    "SAFERPLACES_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
-)
-SAFERPLACES_MAP_POINT_LIMIT = env_int("SAFERPLACES_MAP_POINT_LIMIT", 20000)
+SAFERPLACES_TILE_URL = env_str("SAFERPLACES_TILE_URL")
+SAFERPLACES_TILE_ATTRIBUTION = env_str("SAFERPLACES_TILE_ATTRIBUTION")
+SAFERPLACES_MAP_POINT_LIMIT = env_int("SAFERPLACES_MAP_POINT_LIMIT")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -114,7 +110,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("SAFERPLACES_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env_str("SAFERPLACES_LOG_LEVEL")},
 }
 
 # Sign-in (Django's auth views, GOV.UK-styled templates in web/templates/registration/).
