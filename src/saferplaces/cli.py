@@ -72,14 +72,19 @@ def ingest() -> None:
 
 def _print_ingest(report, skip_invalid: bool, reject_dir: Path | None = None) -> int:
     table = Table(title="Ingest", show_lines=False)
-    for column in ("file", "read", "added", "already present", "rejected"):
+    counts = ("rows_read", "rows_added", "rows_updated", "rows_present", "rows_rejected")
+    for column in ("file", "read", "added", "updated", "already present", "rejected"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for f in report.files:
-        table.add_row(Path(f.name.split("!")[-1]).name, str(f.rows_read), str(f.rows_added),
-                      str(f.rows_present), str(f.rows_rejected))
-    table.add_row("total", *(str(report.total(a)) for a in ("rows_read", "rows_added", "rows_present",
-                                                              "rows_rejected")), style="bold")
+        table.add_row(Path(f.name.split("!")[-1]).name, *(str(getattr(f, a)) for a in counts))
+    table.add_row("total", *(str(report.total(a)) for a in counts), style="bold")
     out.print(table)
+    for f in report.files:
+        for notice in f.notices:  # a month loaded before from another download, records kept or repeated
+            out.print(f"{Path(f.name.split('!')[-1]).name}: {notice}", markup=False, highlight=False)
+    for f in report.files:
+        for found in f.placeholders:  # UNKNOWN, N/A, 0... in a reference column: never a person
+            out.print(f"{Path(f.name.split('!')[-1]).name}: {found.describe()}", markup=False, highlight=False)
     status = 0
     for f in report.files:
         if f.error is not None:

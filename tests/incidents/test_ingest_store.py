@@ -139,3 +139,26 @@ def test_area_assignment_matches_shapely_point_in_polygon_for_every_incident():
     assert links == expected and len(links) == len(custom)
     assert len(expected) > 1000
     assert len(area_membership(["lsoa"])) == len(expected)  # no LSOA codes in these rows: the polygons decide
+
+
+def test_a_no_location_crime_has_no_grid_point_not_one_at_infinity(small_police_file):
+    ingest_police_uk([small_police_file])
+    nowhere = Incident.objects.get(source_ref="b" * 64)  # the 'No Location' burglary
+    assert nowhere.lon is None and nowhere.lat is None
+    assert nowhere.x is None and nowhere.y is None
+    located = Incident.objects.exclude(pk=nowhere.pk)
+    assert all(np.isfinite([i.x, i.y]).all() for i in located)
+
+
+def test_migration_clears_infinite_grid_points_left_by_earlier_loads(small_police_file):
+    from importlib import import_module
+
+    from django.apps import apps as registry
+
+    step = import_module("saferplaces.incidents.migrations.0004_no_location_no_grid_point")
+
+    ingest_police_uk([small_police_file])
+    Incident.objects.filter(lon__isnull=True).update(x=float("inf"), y=float("inf"))
+    step.clear_infinite_grid_points(registry, None)
+    assert not Incident.objects.filter(lon__isnull=True, x__isnull=False).exists()
+    assert Incident.objects.filter(x__isnull=False).count() == len(COLCHESTER_ROWS) - 1

@@ -38,11 +38,14 @@ def test_fingerprint_is_two_keyed_row_hashes_of_the_content_columns(tmp_path):
     assert frame.loc[2, "source_ref"] == expected[2]
 
 
-def test_repeated_crime_id_is_numbered_like_repeated_asb_rows(tmp_path):
+def test_a_crime_id_repeated_on_identical_rows_is_one_crime(tmp_path):
+    # unlike identical ASB rows (no Crime ID: separate incidents), a Crime ID names one crime
     rows = [list(r) for r in COLCHESTER_ROWS] + [list(COLCHESTER_ROWS[0]), list(COLCHESTER_ROWS[0])]
-    refs = parse_rows(tmp_path, rows)["source_ref"].tolist()
-    assert refs[0] == "a" * 64
-    assert refs[5:] == ["a" * 64 + "#1", "a" * 64 + "#2"]
+    path = write_police_csv(tmp_path / "2024-03-essex-street.csv", rows)
+    parsed = policeuk.parse(path.read_bytes(), str(path))
+    refs = parsed.frame["source_ref"].tolist()
+    assert refs[0] == "a" * 64 and refs.count("a" * 64) == 1
+    assert (parsed.rows_read, len(refs), parsed.repeats) == (7, 5, 2)
     assert len(set(refs)) == len(refs)
 
 

@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from saferplaces.analysis.classification import harmonise_categories, load_scheme
+from saferplaces.analysis.frame import as_local
 from saferplaces.analysis.harm import HarmWeights, load_weights, normalise_category
 from saferplaces.analysis.jsonable import json_value
 from saferplaces.analysis.stats import PoissonTestResult, poisson_etest
@@ -43,6 +45,7 @@ __all__ = [
     "wdq",
     "interpret_wdq",
     "evaluate_intervention",
+    "MonthOnlyDataError",
     "poisson_etest",
 ]
 
@@ -384,6 +387,131 @@ def _period(p: tuple[Any, Any], name: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, end
 
 
+Period = tuple[pd.Timestamp, pd.Timestamp]
+
+
+def _month_name(month: pd.Period) -> str:
+    return month.strftime("%B %Y")
+
+
+def _cut_months(period: Period) -> list[pd.Period]:
+    """The months a period holds only part of: its first month unless it starts on the 1st,
+    its last month unless it ends on the month's last day."""
+    start, end = period
+    cut = []
+    if start.day != 1:
+        cut.append(start.to_period("M"))
+    if end != end + pd.offsets.MonthEnd(0) and end.to_period("M") not in cut:
+        cut.append(end.to_period("M"))
+    return cut
+
+
+def _whole_months(period: Period) -> Period:
+    start, end = period
+    return start.to_period("M").to_timestamp(), (end + pd.offsets.MonthEnd(0)).normalize()
+
+
+def _show(period: Period) -> str:
+    return f"{period[0].date()} to {period[1].date()}"
+
+
+class MonthOnlyDataError(ValueError):
+    """A period starts or ends part-way through a month for which some incidents carry only
+    their month (police.uk): those incidents cannot be put on either side of the cut."""
+
+    def __init__(self, sources: Sequence[str], cuts: dict[str, list[pd.Period]],
+                 periods: dict[str, Period]) -> None:
+        self.sources, self.cuts, self.periods = tuple(sources), cuts, periods
+        widened = {name: _whole_months(p) for name, p in periods.items()}
+        cut_text = "; ".join(
+            f"the {name} period ({_show(periods[name])}) cuts {' and '.join(map(_month_name, months))}"
+            for name, months in cuts.items())
+        whole = ", ".join(f"{name} {w[0]:%Y-%m}..{w[1]:%Y-%m}" for name, w in widened.items())
+        (b0, b1), (a0, a1) = widened["before"], widened["after"]
+        #: whether widening both periods to whole months would leave them apart
+        self.can_widen = bool(b1 < a0 or a1 < b0)
+        if self.can_widen:
+            advice = f"Use whole-month periods instead, e.g. {whole}"
+        else:
+            advice = ("Widened to whole months they would overlap, so choose whole-month periods "
+                      "that share no month")
+        super().__init__(
+            f"{' and '.join(self.sources)} data carry only the month of each incident, so they "
+            f"cannot be counted in periods that start or end part-way through a month: {cut_text}. "
+            f"{advice}, or count only sources with exact dates.")
+
+
+def _month_only_in_cut_months(data: pd.DataFrame, cuts: dict[str, list[pd.Period]]) -> list[str]:
+    """Sources of month-precision rows whose month is one of the ``cuts``."""
+    if "precision" not in data.columns or not cuts:
+        return []
+    month_only = data[data["precision"].astype(str) == "month"]
+    if month_only.empty:
+        return []
+    months = pd.to_datetime(month_only["month"] if "month" in month_only.columns
+                            else month_only["_when"]).dt.to_period("M")
+    cut = {m for ms in cuts.values() for m in ms}
+    hit = month_only[months.isin(cut).to_numpy()]
+    if hit.empty:
+        return []
+    return sorted(hit["source"].astype(str).unique()) if "source" in hit.columns else ["month-only"]
+
+
+def _settle_periods(data: pd.DataFrame, periods: dict[str, Period], whole_months: bool,
+                    notes: list[str]) -> dict[str, Period]:
+    """The periods to count in: as given, or widened to whole months (noted) when asked.
+
+    Raises :class:`MonthOnlyDataError` when a period cuts a month holding month-only rows and
+    widening was not asked for; ``ValueError`` when the periods (widened or not) overlap.
+    """
+    _check_apart(periods, "")
+    cuts = {name: months for name, p in periods.items() if (months := _cut_months(p))}
+    if cuts and whole_months:
+        widened = {name: _whole_months(p) for name, p in periods.items()}
+        changes = [f"{name} {_show(periods[name])} became {_show(widened[name])}" for name in cuts]
+        notes.append(f"periods widened to whole months as asked: {'; '.join(changes)}")
+        _check_apart(widened, " once widened to whole months")
+        return widened
+    if cuts and (sources := _month_only_in_cut_months(data, cuts)):
+        raise MonthOnlyDataError(sources, cuts, periods)
+    return periods
+
+
+def _check_apart(periods: dict[str, Period], how: str) -> None:
+    """``ValueError`` naming the shared months when the before and after periods overlap."""
+    (b0, b1), (a0, a1) = periods["before"], periods["after"]
+    if not (b1 < a0 or a1 < b0):
+        shared = [_month_name(m) for m in pd.period_range(max(b0, a0), min(b1, a1), freq="M")]
+        held = " and ".join(shared) if len(shared) <= 2 else f"{shared[0]} to {shared[-1]}"
+        raise ValueError(f"the before and after periods overlap{how} (both hold {held})")
+
+
+def _harmonise_types(data: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                     cats: tuple[str, ...] | None) -> tuple[pd.DataFrame, set[str] | None, list[str]]:
+    """police.uk types renamed or split between ``start`` and ``end`` counted as one series
+    (``analysis.classification``): the data relabelled, the categories wanted, the notes.
+    Raises ``ValueError`` when a category asked for has a series break inside the periods."""
+    scheme = load_scheme("police-uk")
+    police = (data["source"] == scheme.source_name).to_numpy() if "source" in data.columns else (
+        np.ones(len(data), dtype=bool))
+    months = data["month"] if "month" in data.columns else data["_when"]
+    h = harmonise_categories(data["category"].astype(str).to_numpy()[police],
+                             months.to_numpy()[police], scheme=scheme, first=start, last=end)
+    if h.labels:
+        data = data.copy()
+        data.loc[police, "category"] = h.apply(
+            data.loc[police, "category"].astype(str).to_numpy()).to_numpy()
+    if cats is None:
+        return data, None, h.notes()
+    series = sorted({h.label(c) for c in cats})
+    notes = [n for n in dict.fromkeys(h.series_note(s) for s in series) if n]
+    broken = [s for s in series if s in h.breaks]
+    if broken:
+        raise ValueError(" ".join(notes) + " Choose periods on one side of the change to compare "
+                         f"{', '.join(repr(s) for s in broken)}.")
+    return data, {normalise_category(s) for s in series}, notes
+
+
 def evaluate_intervention(
     df: pd.DataFrame,
     membership: pd.DataFrame,
@@ -401,6 +529,7 @@ def evaluate_intervention(
     alpha: float = 0.05,
     n_boot: int = 2000,
     seed: int | np.random.Generator | None = None,
+    whole_months: bool = False,
 ) -> InterventionEvaluation:
     """Evaluate an operation: WDD, WDQ (with a buffer) and E-tests from the incident table.
 
@@ -419,7 +548,14 @@ def evaluate_intervention(
     - the E-test (Krishnamoorthy & Thomson 2004) of after vs before in each area group, with
       exposures equal to the period lengths in days.
 
-    police.uk incidents carry only their month: give month-aligned periods for them.
+    Dates are local (Europe/London) dates: ``date_column`` holds local wall-clock times
+    (time-zone-aware values are converted), so a report at 00:30 BST on 1 June counts on 1 June.
+
+    Rows of ``precision`` "month" (police.uk) carry only their month, and count in a period
+    only when their whole month lies in it. A period that starts or ends part-way through a
+    month holding such rows raises :class:`MonthOnlyDataError` (naming the sources and the
+    months cut) — unless ``whole_months`` is set, when both periods are widened to whole
+    months for every source and a note says so. Overlapping periods raise ``ValueError``.
     """
     groups = {"treatment": _codes(treatment), "control": _codes(control)}
     if buffer is not None:
@@ -437,18 +573,17 @@ def evaluate_intervention(
             shared = set(groups[a]) & set(groups[b])
             if shared:
                 raise ValueError(f"areas {sorted(shared)} are in both {a} and {b}")
-    b0, b1 = _period(before, "before")
-    a0, a1 = _period(after, "after")
-    if not (b1 < a0 or a1 < b0):
-        raise ValueError("the before and after periods overlap")
-    before_days, after_days = (b1 - b0).days + 1, (a1 - a0).days + 1
-
-    when = pd.to_datetime(df[date_column]).dt.normalize()
+    when = as_local(df[date_column]).dt.normalize()
     data = df.assign(_when=when.to_numpy())
     cats = None if categories is None else tuple(categories)
-    if cats is not None:
-        wanted = {normalise_category(c) for c in cats}
+    spans = (*_period(before, "before"), *_period(after, "after"))
+    data, wanted, notes = _harmonise_types(data, min(spans), max(spans), cats)
+    if wanted is not None:
         data = data[data["category"].astype(str).map(normalise_category).isin(wanted)]
+    periods = _settle_periods(data, {"before": _period(before, "before"), "after": _period(after, "after")},
+                              whole_months, notes)
+    (b0, b1), (a0, a1) = periods["before"], periods["after"]
+    before_days, after_days = (b1 - b0).days + 1, (a1 - a0).days + 1
     period = np.where((data["_when"] >= b0) & (data["_when"] <= b1), "before",
                       np.where((data["_when"] >= a0) & (data["_when"] <= a1), "after", ""))
     data = data.assign(_period=period)
@@ -487,7 +622,6 @@ def evaluate_intervention(
     harm_result: WDDResult | None = None
     harm_name: str | None = None
     unweighted: tuple[str, ...] = ()
-    notes: list[str] = []
     if harm is not None:
         hw = harm if isinstance(harm, HarmWeights) else (
             HarmWeights(name="custom", weights=dict(harm), status="user-supplied")

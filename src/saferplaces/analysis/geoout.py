@@ -3,9 +3,10 @@
 GeoJSON follows RFC 7946: a FeatureCollection of cell polygons in WGS84 longitude/latitude
 (EPSG:4326), exterior rings anticlockwise, coordinates rounded to 7 decimal places (about 1 cm).
 The analysis parameters travel in a top-level ``"parameters"`` member (a foreign member, which
-RFC 7946 §6.1 allows). Cell corners are projected from British National Grid with pyproj;
+RFC 7946 §6.1 allows). Cell corners are projected from the grid's CRS (``Grid.crs``: British National Grid,
+or a UTM zone outside Great Britain) with pyproj;
 without the OSTN15 grid file pyproj uses the Helmert transformation, good to a few metres.
-CSV has one row per cell: the cell's id, row and column, its centre in BNG (x, y) and WGS84
+CSV has one row per cell: the cell's id, row and column, its centre in the grid's CRS (x, y) and WGS84
 (lon, lat), then the same properties.
 """
 
@@ -68,7 +69,7 @@ def cell_lonlat(grid: Grid, cells: ArrayLike | None = None) -> tuple[np.ndarray,
     """WGS84 longitude and latitude of cell centres (all cells, or those selected)."""
     idx = _select(grid, cells)
     cx, cy = grid.centres
-    return to_wgs84(cx[idx], cy[idx])
+    return to_wgs84(cx[idx], cy[idx], grid.crs)
 
 
 def grid_feature_collection(
@@ -87,7 +88,7 @@ def grid_feature_collection(
     _check(grid, properties)
     idx = _select(grid, cells)
     rings = grid.vertices(idx)
-    lon, lat = to_wgs84(rings[:, :, 0].ravel(), rings[:, :, 1].ravel())
+    lon, lat = to_wgs84(rings[:, :, 0].ravel(), rings[:, :, 1].ravel(), grid.crs)
     coords = np.round(np.stack([lon, lat], axis=-1).reshape(rings.shape), _DECIMALS).tolist()
     row, col = idx // grid.ncols, idx % grid.ncols
     cols = {name: _column_list(v, idx) for name, v in properties.items()}
@@ -117,7 +118,7 @@ def grid_frame(
     _check(grid, properties)
     idx = _select(grid, cells)
     cx, cy = grid.centres
-    lon, lat = to_wgs84(cx[idx], cy[idx])
+    lon, lat = to_wgs84(cx[idx], cy[idx], grid.crs)
     data: dict[str, Any] = {
         "cell": idx, "row": idx // grid.ncols, "col": idx % grid.ncols,
         "x": cx[idx], "y": cy[idx], "lon": lon, "lat": lat,

@@ -280,6 +280,7 @@ def make_grid(
     trim: float = 0.005,
     margin: float = 0.05,
     max_cells: int = DEFAULT_MAX_CELLS,
+    crs: str = "EPSG:27700",
 ) -> Grid:
     """Build a square or hexagonal grid covering points (or explicit ``bounds``), in metres.
 
@@ -291,6 +292,8 @@ def make_grid(
     kind : ``"square"`` or ``"hex"``.
     bounds : ``(xmin, ymin, xmax, ymax)``; default :func:`robust_bounds` of the points.
     max_cells : refuse (``GridTooLargeError``) grids with more cells than this.
+    crs : the projected CRS the metres are in (``EPSG:27700``, or e.g. a UTM zone), recorded on
+        the grid so output is converted back to WGS84 correctly.
 
     The grid origin is snapped to a multiple of the cell size (square) or of the lattice
     spacing (hex), so grids of the same cell size over overlapping areas share cell edges.
@@ -333,12 +336,12 @@ def make_grid(
         nrows = math.floor((ymax - y0) / row_step) + 2
     _check_cells(nrows, ncols, cell_size, max_cells)
     grid = Grid(kind=kind, x0=float(x0), y0=float(y0), cell_size=cell_size, nrows=int(nrows),
-                ncols=int(ncols), bounds_rule=rule)
+                ncols=int(ncols), crs=crs, bounds_rule=rule)
     if x is None:
         return grid
     idx = grid.locate(x, y)
     return Grid(kind=kind, x0=grid.x0, y0=grid.y0, cell_size=cell_size, nrows=grid.nrows,
-                ncols=grid.ncols, bounds_rule=rule, n_points=int(idx.size),
+                ncols=grid.ncols, crs=crs, bounds_rule=rule, n_points=int(idx.size),
                 n_outside=int((idx < 0).sum()))
 
 

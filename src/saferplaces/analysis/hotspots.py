@@ -22,6 +22,7 @@ Which p-values go into the FDR (``p_value``)
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -161,6 +162,42 @@ class HotspotResult:
         return json_value({"parameters": self.parameters, "summary": self.summary()})
 
 
+def _nice_floor(value: float) -> float:
+    """The largest 1, 2 or 5 times a power of ten not above ``value`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(value))
+    return max(m * power for m in (1, 2, 5) if m * power <= value)
+
+
+def _too_few_cells(grid: Grid, x: np.ndarray, y: np.ndarray) -> str:
+    """Why the grid has too few cells for Gi*, with advice that fits these points.
+
+    A smaller cell only helps when the points cover some ground; when they (nearly) all share
+    one place, the coordinates are the problem, usually a default location filled in for
+    unknown ones.
+    """
+    ok = np.isfinite(x) & np.isfinite(y)
+    n = int(ok.sum())
+    places, counts = np.unique(np.column_stack([x[ok], y[ok]]), axis=0, return_counts=True)
+    top = int(counts.argmax())
+    where = f"({places[top][0]:.0f}, {places[top][1]:.0f})"
+    width, height = float(np.ptp(x[ok])), float(np.ptp(y[ok]))
+    check = ("Gi* compares each cell with its neighbours, so there is nothing to compare, and a "
+             "smaller cell would not change that. Check the coordinates: one place repeated is "
+             "usually a default location (a police station, council office or area centroid) "
+             "filled in for unknown ones; fix or leave out those rows.")
+    if len(places) == 1:
+        return f"all {n:,} points are at one place {where}. {check}"
+    if counts[top] * 2 > n:
+        return (f"{counts[top]:,} of {n:,} points are at one place {where}, so the grid around "
+                f"them has only {grid.n_cells} cell(s). {check}")
+    longer = max(width, height)
+    if longer < 10.0:
+        return f"all {n:,} points lie within {longer:.1f} m of each other. {check}"
+    return (f"the points span only {width:,.0f} m by {height:,.0f} m, so a {grid.cell_size:g} m grid "
+            f"has {grid.n_cells} cell(s) and Gi* needs at least 3: use a cell size of "
+            f"{_nice_floor(longer / 4):g} m or less.")
+
+
 def hotspots(
     x: ArrayLike,
     y: ArrayLike,
@@ -180,8 +217,10 @@ def hotspots(
     alternative: Alternative = "two-sided",
     p_value: PValueChoice = "auto",
     max_cells: int = DEFAULT_MAX_CELLS,
+    crs: str = "EPSG:27700",
 ) -> HotspotResult:
-    """Hotspot grid for incident points (BNG metres): counts, KDE, and (``gistar``) Gi*.
+    """Hotspot grid for incident points in metres of ``crs`` (British National Grid unless
+    given, e.g. a UTM zone): counts, KDE, and (``gistar``) Gi*.
 
     Methods: kernel density estimation (Silverman 1986; Chainey & Ratcliffe 2005) and
     Getis–Ord Gi* (Getis & Ord 1992; Ord & Getis 1995) with conditional permutation p-values
@@ -197,7 +236,7 @@ def hotspots(
     x = np.asarray(x, dtype=float).ravel()
     y = np.asarray(y, dtype=float).ravel()
     grid = make_grid(x, y, cell_size=cell_size, kind=grid_type, bounds=bounds,
-                     max_cells=max_cells)
+                     max_cells=max_cells, crs=crs)
     counts = count_points(grid, x, y)
     dens = kde(grid, x, y, bandwidth=bandwidth, kernel=kernel)
     params: dict[str, Any] = {
@@ -216,7 +255,7 @@ def hotspots(
     gi = None
     if method == "gistar":
         if grid.n_cells < 3:
-            raise ValueError("the grid has fewer than 3 cells; use a smaller cell_size")
+            raise ValueError(_too_few_cells(grid, x, y))
         w, info = grid_weights(grid, weights, distance=distance, k=k)
         source, reason = choose_p_value(grid.n_cells, permutations, alpha, alternative, p_value)
         gi = gi_star(counts, w, permutations=permutations, seed=seed, alternative=alternative,

@@ -13,6 +13,10 @@ here are the ones a CSP uses to target protection and open cases:
 - **top repeat victims** and **repeat locations** as tables (with incident ids) that case
   management can open cases from.
 
+Placeholder references (``UNKNOWN``, ``N/A``, ``0``, ``-``...; the rule of
+``saferplaces.ingest.references``) are missing, never a victim or a place: data from an old
+store or an ``--input`` file may still hold them, so they are left out here and counted.
+
 police.uk data have no victim reference and only month precision, and their locations are
 snapped to anonymous map points shared by many addresses: repeat victimisation needs local
 records with a ``victim_ref``, and time-to-repeat needs day (or better) precision. Gaps that
@@ -30,12 +34,14 @@ Prevention Series Paper 90.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from saferplaces.ingest.references import placeholder_mask
 
 __all__ = ["RepeatVictimisation", "repeat_victimisation", "GAP_BINS"]
 
@@ -62,6 +68,8 @@ class RepeatVictimisation:
     windows: tuple[int, ...]
     n_incidents: int
     n_incidents_without_ref: int
+    n_placeholder_refs: int
+    n_placeholder_locations: int
     n_victims: int
     n_repeat_victims: int
     repeat_victim_rate: float
@@ -95,7 +103,7 @@ class RepeatVictimisation:
 
         scalars = {k: plain(getattr(self, k)) for k in (
             "start", "end", "ref_column", "location_column", "n_incidents",
-            "n_incidents_without_ref", "n_victims", "n_repeat_victims", "repeat_victim_rate",
+            "n_incidents_without_ref", "n_placeholder_refs", "n_placeholder_locations", "n_victims", "n_repeat_victims", "repeat_victim_rate",
             "n_repeat_incidents", "repeat_incident_rate", "incidents_per_victim", "n_gaps",
             "n_gaps_excluded", "median_gap_days")}
         return {
@@ -125,11 +133,14 @@ def repeat_victimisation(
     date_column: str = "occurred",
     windows: Sequence[int] = (7, 28, 365),
     top_n: int = 20,
+    placeholders: Iterable[str] = (),
 ) -> RepeatVictimisation:
     """Repeat victimisation and repeat locations in ``[start, end]`` (dates inclusive).
 
     Method (Farrell & Pease 1993; Pease 1998): incidents are grouped by ``ref_column`` (rows
-    with an empty reference are counted in ``n_incidents_without_ref`` and otherwise left out).
+    with an empty or placeholder reference are counted in ``n_incidents_without_ref`` and
+    otherwise left out; the placeholders among them, ``UNKNOWN``, ``N/A``, ``0`` and the like
+    plus any in ``placeholders``, also in ``n_placeholder_refs``).
     ``repeat_victim_rate = victims with >= 2 incidents / victims``;
     ``repeat_incident_rate = (incidents - victims) / incidents``;
     ``incidents_per_victim`` is Farrell & Pease's "concentration". Time to repeat: each
@@ -137,7 +148,8 @@ def repeat_victimisation(
     are the gaps (Polvi et al. 1991); a gap is left out (counted in ``n_gaps_excluded``) when
     either incident has ``precision == "month"``. ``within[d]`` is the share of gaps of at
     most ``d`` days. Repeat locations are places in ``location_column`` with at least two
-    incidents in the period, whatever their reference.
+    incidents in the period, whatever their reference; a placeholder location is no place
+    (counted in ``n_placeholder_locations``).
     """
     when = pd.to_datetime(df[date_column])
     keep = pd.Series(True, index=df.index)
@@ -151,8 +163,13 @@ def repeat_victimisation(
         data["_exact"] = data["precision"].astype(str).str.lower().isin(_DAY_PRECISIONS)
     else:
         data["_exact"] = True
-    has_ref = _present(data[ref_column]) if ref_column in data.columns else pd.Series(
-        False, index=data.index)
+    extra = tuple(placeholders)
+    if ref_column in data.columns:
+        stand_in = placeholder_mask(data[ref_column], extra)
+        has_ref = _present(data[ref_column]) & ~stand_in
+    else:
+        stand_in = np.zeros(len(data), dtype=bool)
+        has_ref = pd.Series(False, index=data.index)
     victims = data.loc[has_ref].copy()
     victims["_ref"] = victims[ref_column].astype(str).str.strip()
     ids = victims["id"] if "id" in victims.columns else pd.Series(victims.index, victims.index)
@@ -198,13 +215,15 @@ def repeat_victimisation(
                           kind="mergesort").head(top_n).reset_index(drop=True)
 
     if location_column in data.columns:
-        placed = data[_present(data[location_column])].copy()
+        place_stand_in = placeholder_mask(data[location_column], extra)
+        placed = data[_present(data[location_column]) & ~place_stand_in].copy()
         placed["_loc"] = placed[location_column].astype(str).str.strip()
         pids = placed["id"] if "id" in placed.columns else pd.Series(placed.index, placed.index)
         placed["_id"] = pids.to_numpy()
         placed_refs = (placed[ref_column] if ref_column in placed.columns
                        else pd.Series(np.nan, index=placed.index))
-        placed["_ref"] = placed_refs.astype(str).str.strip().where(_present(placed_refs))
+        placed["_ref"] = placed_refs.astype(str).str.strip().where(
+            _present(placed_refs) & ~placeholder_mask(placed_refs, extra))
         loc = placed.groupby("_loc").agg(
             incidents=("_id", "size"), victims=("_ref", "nunique"),
             first=("_when", "min"), last=("_when", "max"), incident_ids=("_id", list),
@@ -215,6 +234,7 @@ def repeat_victimisation(
         loc = loc.sort_values(["incidents", "last", "location"], ascending=[False, False, True],
                               kind="mergesort").head(top_n).reset_index(drop=True)
     else:
+        place_stand_in = np.zeros(len(data), dtype=bool)
         loc = pd.DataFrame(columns=["location", "incidents", "victims", "first", "last",
                                     "incident_ids"])
 
@@ -224,6 +244,7 @@ def repeat_victimisation(
         ref_column=ref_column, location_column=location_column,
         windows=tuple(int(w) for w in windows),
         n_incidents=n_incidents, n_incidents_without_ref=int((~has_ref).sum()),
+        n_placeholder_refs=int(stand_in.sum()), n_placeholder_locations=int(place_stand_in.sum()),
         n_victims=n_victims, n_repeat_victims=n_repeat_victims,
         repeat_victim_rate=n_repeat_victims / n_victims if n_victims else float("nan"),
         n_repeat_incidents=n_incidents - n_victims,

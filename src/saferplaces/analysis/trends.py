@@ -23,11 +23,19 @@ some would look "significant" by chance alone.
 police.uk data give only the month: monthly counts are exactly what it supports. Months before
 the first month present in the data are never counted as zero: windows that reach back before
 the data start give ``NaN`` rather than a false rise.
+
+Classification changes: police.uk renamed and split crime types in 2011 and 2013, so the same
+crimes appear under different names in different months. :func:`trend_table` counts them
+through :mod:`saferplaces.analysis.classification` (renamed types under the current name, split
+types as one combined series; where that cannot be done, the series starts again at the change
+and comparisons across it are not made, with direction "series break"). The table's
+``classification`` column and ``TrendResult.classification`` name every change applied.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,6 +43,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from saferplaces.analysis.classification import (
+    CategoryScheme,
+    Harmonisation,
+    harmonise_categories,
+    load_scheme,
+)
 from saferplaces.analysis.stats import benjamini_hochberg, poisson_ctest
 
 __all__ = [
@@ -260,8 +274,10 @@ class TrendResult:
     ``recent, recent_last_year, recent_change, recent_p, recent_p_adj`` (latest
     ``recent_months`` vs the same months a year earlier), and
     ``trend_slope, trend_pct_per_year, trend_p, trend_p_adj, trend_dispersion, trend_note``
-    (Poisson trend over up to ``trend_months`` months). The window columns are named for the
-    default 12-month window whatever ``window`` is.
+    (Poisson trend over up to ``trend_months`` months), and from :func:`trend_table` a
+    ``classification`` column naming any change of crime types counted into the row. The window
+    columns are named for the default 12-month window whatever ``window`` is.
+    ``classification`` is :meth:`Harmonisation.to_dict` plus ``notes`` (empty when none applied).
     """
 
     table: pd.DataFrame
@@ -276,6 +292,7 @@ class TrendResult:
     min_trend_total: int
     data_start: str
     methods: dict[str, str] = field(default_factory=dict)
+    classification: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON: parameters plus the table as a list of records."""
@@ -288,7 +305,8 @@ class TrendResult:
             "recent_months": self.recent_months, "trend_months": self.trend_months,
             "seasonal": self.seasonal, "alpha": self.alpha,
             "overdispersion": self.overdispersion, "min_trend_total": self.min_trend_total,
-            "data_start": self.data_start, "methods": dict(self.methods), "table": records,
+            "data_start": self.data_start, "methods": dict(self.methods),
+            "classification": dict(self.classification), "table": records,
         }
 
 
@@ -302,10 +320,11 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _window_sum(values: np.ndarray, stop: int, length: int) -> float:
-    """Sum of ``values[stop-length:stop]``; NaN when the window starts before the data."""
+def _window_sum(values: np.ndarray, stop: int, length: int, first: int = 0) -> float:
+    """Sum of ``values[stop-length:stop]``; NaN when the window starts before the data (or
+    before ``first``, where the row's series starts again after a classification break)."""
     start = stop - length
-    if start < 0 or stop > values.size:
+    if start < first or start < 0 or stop > values.size:
         return float("nan")
     return float(values[start:stop].sum())
 
@@ -314,6 +333,21 @@ def _ctest_p(a: float, b: float) -> float:
     if np.isnan(a) or np.isnan(b):
         return float("nan")
     return poisson_ctest(int(a), int(b)).p_value
+
+
+def _break_positions(counts: pd.DataFrame, cols: pd.DatetimeIndex,
+                     breaks: Mapping[str, Any] | None, level: str) -> np.ndarray:
+    """Per row, the column where its comparable series starts (0 without a break)."""
+    first = np.zeros(len(counts), dtype=int)
+    if not breaks:
+        return first
+    index = counts.index
+    keys = index.get_level_values(level) if level in index.names else index
+    for i, key in enumerate(keys):
+        month = breaks.get(key)
+        if month is not None:
+            first[i] = int(cols.searchsorted(month_floor([month]).iloc[0]))
+    return first
 
 
 def trend_table_from_counts(
@@ -327,12 +361,17 @@ def trend_table_from_counts(
     alpha: float = 0.05,
     overdispersion: bool = True,
     min_trend_total: int = 10,
+    breaks: Mapping[str, Any] | None = None,
+    break_level: str = "category",
 ) -> TrendResult:
     """The trend table from a wide monthly-count frame (as made by :func:`monthly_counts`).
 
     See :func:`trend_table` for the method. ``counts`` has one row per group and one column
     per consecutive month (first-of-month timestamps); its first column is taken as the start
-    of the data.
+    of the data. ``breaks`` maps a row's ``break_level`` value (or its label, when the index
+    has no such level) to the month its series starts again after a classification break:
+    comparisons reaching back before it are NaN with direction "series break", and the trend
+    uses only months from it.
     """
     if window < 1 or recent_months < 1 or recent_months > 12 or trend_months < 1:
         raise ValueError("window, recent_months (1..12) and trend_months must be positive")
@@ -348,17 +387,22 @@ def trend_table_from_counts(
                          f"{cols[-1]:%Y-%m})")
     stop = int(cols.get_loc(last)) + 1
     values = counts.to_numpy(dtype=float)
+    restart = _break_positions(counts, cols, breaks, break_level)
 
     rows = []
     for i in range(values.shape[0]):
-        v = values[i]
-        last12 = _window_sum(v, stop, window)
-        prev12 = _window_sum(v, stop - window, window)
-        recent = _window_sum(v, stop, recent_months)
-        recent_ly = _window_sum(v, stop - 12, recent_months)
-        t_start = max(0, stop - trend_months)
+        v, f = values[i], int(restart[i])
+        last12 = _window_sum(v, stop, window, f)
+        prev12 = _window_sum(v, stop - window, window, f)
+        recent = _window_sum(v, stop, recent_months, f)
+        recent_ly = _window_sum(v, stop - 12, recent_months, f)
+        t_start = max(0, f, stop - trend_months)
         trend = poisson_trend(v[t_start:stop], cols[t_start:stop], seasonal=seasonal,
                               overdispersion=overdispersion, min_total=min_trend_total)
+        note = trend.note
+        if f > max(0, stop - trend_months):
+            note = "; ".join(filter(None, [f"trend from {cols[min(f, len(cols) - 1)]:%Y-%m} "
+                                           "only (series break)", note]))
         change = last12 - prev12
         rows.append({
             "last12": last12, "prev12": prev12, "change": change,
@@ -368,7 +412,7 @@ def trend_table_from_counts(
             "recent_p": _ctest_p(recent, recent_ly),
             "trend_slope": trend.slope, "trend_pct_per_year": trend.pct_per_year,
             "trend_p": trend.p_value, "trend_dispersion": trend.dispersion,
-            "trend_months_used": trend.n_months, "trend_note": trend.note,
+            "trend_months_used": trend.n_months, "trend_note": note,
         })
     table = pd.DataFrame(rows, index=counts.index)
     for col in ("p_value", "recent_p", "trend_p"):
@@ -379,6 +423,8 @@ def trend_table_from_counts(
                                   np.where(significant & (table["change"] < 0), "falling",
                                            "stable"))
     table.loc[table["p_adj"].isna(), "direction"] = "insufficient data"
+    table.loc[table["p_adj"].isna() & (restart > max(0, stop - 2 * window)),
+              "direction"] = "series break"
     order = ["last12", "prev12", "change", "pct_change", "p_value", "p_adj", "direction",
              "recent", "recent_last_year", "recent_change", "recent_p", "recent_p_adj",
              "trend_slope", "trend_pct_per_year", "trend_p", "trend_p_adj", "trend_dispersion",
@@ -417,6 +463,8 @@ def trend_table(
     overdispersion: bool = True,
     min_trend_total: int = 10,
     date_column: str = "month",
+    classification: CategoryScheme | str | None = "police-uk",
+    categories: Sequence[str] | None = None,
 ) -> TrendResult:
     """Per category (and per area when asked): volume, change, significance and trend.
 
@@ -427,7 +475,8 @@ def trend_table(
        ``p_value``: exact conditional Poisson test of equal monthly rates (C-test,
        Przyborowski & Wilenski 1940), two-sided. ``p_adj``: Benjamini–Hochberg (1995)
        adjustment across all rows. ``direction``: "rising"/"falling" when ``p_adj <= alpha``,
-       else "stable" ("insufficient data" when the data do not reach back 2 windows).
+       else "stable" ("insufficient data" when the data do not reach back 2 windows, "series
+       break" when a change of crime types that could not be combined lies inside them).
     2. ``recent`` vs ``recent_last_year``: the latest ``recent_months`` months against the same
        calendar months a year earlier, tested and adjusted the same way.
     3. ``trend_*``: a Poisson regression of up to ``trend_months`` monthly counts on time with
@@ -436,11 +485,60 @@ def trend_table(
 
     ``by`` may include ``"area_code"`` to split by area (needs ``membership`` and usually
     ``area_kind``, e.g. ``"ward"``). The counts span the months present in ``df``.
+
+    Before counting by category, changes of ``classification`` (default: police.uk's crime
+    types; ``None`` to count types as recorded) that fall inside the months compared are
+    harmonised (:func:`saferplaces.analysis.classification.harmonise_categories`), on the rows
+    of the scheme's source when ``df`` has a ``source`` column, else on every row. The
+    ``classification`` column and ``TrendResult.classification`` say what was done.
+    ``categories`` keeps only those types, compared after harmonising: pass ``df`` with every
+    type linked to them (``classification.related_categories``) so a combined series is whole.
     """
+    harmonisation = None
+    if classification is not None and "category" in _as_list(by) and len(df):
+        lookback = max(2 * window, 12 + recent_months, trend_months)
+        df, harmonisation = _harmonised(df, classification, date_column, end, lookback)
+    if categories is not None:
+        wanted = {harmonisation.label(c) if harmonisation else c for c in categories}
+        df = df[df["category"].isin(list(wanted))]
+        if df.empty:
+            raise ValueError("no incidents of the categories asked for")
     counts = monthly_counts(df, by=by, membership=membership, area_kind=area_kind,
                             end=end, date_column=date_column)
-    return trend_table_from_counts(
+    result = trend_table_from_counts(
         counts, end=end, window=window, recent_months=recent_months,
         trend_months=trend_months, seasonal=seasonal, alpha=alpha,
         overdispersion=overdispersion, min_trend_total=min_trend_total,
+        breaks=harmonisation.breaks if harmonisation else None,
     )
+    if harmonisation is None:
+        return result
+    table = result.table.copy()
+    keys = table.index.get_level_values("category")
+    table["classification"] = [harmonisation.series_note(k) for k in keys]
+    methods = dict(result.methods)
+    methods["classification"] = (
+        f"{harmonisation.scheme} type changes inside the months compared: renamed types counted "
+        "under the current name, split types as one combined series, otherwise a series break")
+    info = harmonisation.to_dict() | {"notes": harmonisation.notes()}
+    return dataclasses.replace(result, table=table, methods=methods, classification=info)
+
+
+def _harmonised(df: pd.DataFrame, classification: CategoryScheme | str, date_column: str,
+                end: Any, lookback: int) -> tuple[pd.DataFrame, Harmonisation]:
+    """``df`` with its categories harmonised over the ``lookback`` months ending at ``end``."""
+    scheme = load_scheme(classification) if isinstance(classification, str) else classification
+    rows = np.ones(len(df), dtype=bool)
+    if "source" in df.columns and scheme.source_name:
+        rows = (df["source"] == scheme.source_name).to_numpy()
+    months = month_floor(df[date_column])
+    last = month_floor([end]).iloc[0] if end is not None else months.max()
+    first = max(months.min(), last - pd.DateOffset(months=lookback - 1))
+    harmonisation = harmonise_categories(df["category"].to_numpy()[rows],
+                                         months.to_numpy()[rows], scheme=scheme,
+                                         first=first, last=last)
+    if not harmonisation.labels:
+        return df, harmonisation
+    out = df.copy()
+    out.loc[rows, "category"] = harmonisation.apply(out.loc[rows, "category"].to_numpy()).to_numpy()
+    return out, harmonisation

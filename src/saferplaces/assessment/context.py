@@ -13,12 +13,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from saferplaces.analysis.classification import Harmonisation, harmonise_categories
 from saferplaces.analysis.frame import FLAG_COLUMNS, HATE_STRANDS
 from saferplaces.analysis.grid import Grid, make_grid
 from saferplaces.analysis.harm import HarmWeights, load_weights, normalise_category
 from saferplaces.assessment.config import AssessmentConfig, Selector
 from saferplaces.assessment.inputs import AssessmentInputs, Period
 from saferplaces.geo import to_bng
+from saferplaces.ingest.references import placeholder_mask
 
 __all__ = ["Context", "month_index", "month_label", "prepare"]
 
@@ -61,6 +63,7 @@ class Context:
     flags: dict[str, np.ndarray]
     has_ref: np.ndarray
     ref_code: np.ndarray
+    placeholder_ref: np.ndarray  # UNKNOWN, N/A, 0...: not a reference (not in has_ref)
     cur: tuple[int, int]
     prev: tuple[int, int]
     hist_start: int
@@ -85,6 +88,9 @@ class Context:
     flag_sources: set[str]
     source_first_month: dict[str, int]
     warnings: list[str] = field(default_factory=list)
+    # police.uk types renamed or split inside the history, counted as one series (see
+    # analysis.classification); ``category`` holds the harmonised names
+    classification: Harmonisation | None = None
 
     @property
     def n(self) -> int:
@@ -100,7 +106,7 @@ class Context:
             m = self.source_code == code
             if sel.categories:
                 wanted = [self.category_codes[k] for k in
-                          {normalise_category(c) for c in sel.categories}
+                          {normalise_category(c) for c in self._harmonised(sel)}
                           if k in self.category_codes]
                 m &= np.isin(self.category_code, np.asarray(wanted, dtype=np.int64))
             if sel.flags_any:
@@ -119,6 +125,18 @@ class Context:
                 m &= member
             out |= m
         return out
+
+    def _harmonised(self, sel: Selector) -> list[str]:
+        """A selector's police.uk types as counted in this run (a split type's combined series)."""
+        h = self.classification
+        if h is None or sel.source != self.config.section("sources")["police_uk"]:
+            return list(sel.categories)
+        for c in sel.categories:
+            note = (f"a selection of {c!r} counts the whole series {h.label(c)!r}, as police.uk "
+                    "types changed within the history")
+            if h.label(c) != c and h.label(c) not in sel.categories and note not in self.warnings:
+                self.warnings.append(note)
+        return [h.label(c) for c in sel.categories]
 
     def hate_strand(self) -> np.ndarray:
         """Each incident's hate strand ("" when none; the first flagged when several)."""
@@ -156,6 +174,18 @@ def _to_bng_geometry(geojson: dict) -> Any:
     return shapely.transform(geom, lambda xy: np.column_stack(to_bng(xy[:, 0], xy[:, 1])))
 
 
+def _harmonise(recorded: np.ndarray, source: np.ndarray, months: np.ndarray, first: int,
+               last: int, config: AssessmentConfig) -> tuple[Harmonisation, np.ndarray]:
+    """police.uk types harmonised over the history (``analysis.classification``)."""
+    police = source == config.section("sources")["police_uk"]
+    h = harmonise_categories(recorded[police], months[police], first=month_label(first),
+                             last=month_label(last))
+    category = recorded.copy()
+    if h.labels:
+        category[police] = h.apply(recorded[police]).to_numpy(object)
+    return h, category
+
+
 def prepare(inputs: AssessmentInputs, config: AssessmentConfig) -> Context:
     """Arrays, periods, small areas, common grid and harm weights for one run."""
     df = inputs.incidents.reset_index(drop=True)
@@ -175,7 +205,9 @@ def prepare(inputs: AssessmentInputs, config: AssessmentConfig) -> Context:
         raise ValueError(f"no incidents in the assessment period {period.label()}")
 
     source = df["source"].astype(str).to_numpy(object)
-    category = df["category"].astype(str).to_numpy(object)
+    recorded = df["category"].astype(str).to_numpy(object)
+    classification, category = _harmonise(recorded, source, df["month"].to_numpy(), hist_start,
+                                          cur_end, config)
     uniq, inverse = np.unique(category.astype(str), return_inverse=True)
     keys_of_uniq = [normalise_category(c) for c in uniq]
     category_key = np.array(keys_of_uniq, dtype=object)[inverse]
@@ -191,7 +223,9 @@ def prepare(inputs: AssessmentInputs, config: AssessmentConfig) -> Context:
                  else np.zeros(len(df), bool)) for f in FLAG_COLUMNS}
     refs = (df["victim_ref"].fillna("").astype(str).str.strip() if "victim_ref" in df.columns
             else pd.Series("", index=df.index))
-    has_ref = (refs != "").to_numpy()
+    # a placeholder (UNKNOWN, N/A, 0...) in an older store is no person: leave it out, count it
+    placeholder_ref = placeholder_mask(refs)
+    has_ref = (refs != "").to_numpy() & ~placeholder_ref
     # references are per source: the same text in two sources is two people or places
     ref_code = pd.factorize((df["source"].astype(str) + "\x1f" + refs).where(has_ref))[0]
     ref_code = ref_code.astype(np.int64)
@@ -261,9 +295,15 @@ def prepare(inputs: AssessmentInputs, config: AssessmentConfig) -> Context:
 
     harm_table = _harm_table(config)
     lookup = harm_table.lookup()
-    harm_weight = np.array([lookup.get(k, np.nan) for k in category_key], dtype=float)
+    recorded_uniq, recorded_inverse = np.unique(recorded.astype(str), return_inverse=True)
+    recorded_key = np.array([normalise_category(c) for c in recorded_uniq],
+                            dtype=object)[recorded_inverse].reshape(-1)
+    # each incident weighs what its recorded type weighs; a renamed type takes its new name's
+    harm_weight = np.array([lookup.get(r, lookup.get(k, np.nan))
+                            for r, k in zip(recorded_key, category_key, strict=True)], dtype=float)
     vuln = config.section("vulnerability")
-    vulnerable = np.isin(category_key, [normalise_category(c) for c in vuln["categories"]])
+    vuln_keys = [normalise_category(c) for c in vuln["categories"]]
+    vulnerable = np.isin(category_key, vuln_keys) | np.isin(recorded_key, vuln_keys)
     for f in vuln["flags"]:
         vulnerable |= flags[f]
     any_flag = np.zeros(len(df), bool)
@@ -276,11 +316,13 @@ def prepare(inputs: AssessmentInputs, config: AssessmentConfig) -> Context:
         category=category, category_key=category_key, category_code=category_code,
         category_codes=category_codes, source_code=source_code.reshape(-1).astype(np.int64),
         source_codes=source_codes, month=month, x=x, y=y, located=located,
-        flags=flags, has_ref=has_ref, ref_code=ref_code, cur=cur, prev=prev, hist_start=hist_start,
+        flags=flags, has_ref=has_ref, ref_code=ref_code, placeholder_ref=placeholder_ref,
+        cur=cur, prev=prev, hist_start=hist_start,
         in_year=in_year, in_prev=in_prev, area_kind=kind, area_codes=codes, area_names=names,
         area_population=pops, area_geometry_bng=geoms, incident_area=incident_area,
         kind_member=kind_member, population=population, grid=grid, bounds=bounds, cell=cell,
         universe=universe, cell_area=cell_area, harm_table=harm_table,
         harm_weight=harm_weight, vulnerable=vulnerable, flag_sources=flag_sources,
-        source_first_month=first_month, warnings=warnings,
+        source_first_month=first_month, warnings=warnings + classification.notes(),
+        classification=classification,
     )

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from saferplaces.analysis.frame import FLAG_COLUMNS, INCIDENT_COLUMNS
+from saferplaces.analysis.frame import FLAG_COLUMNS, INCIDENT_COLUMNS, local_wall_clock
 from saferplaces.assessment.inputs import AssessmentInputs, Entered, Period
 from saferplaces.ingest.boundaries import read_boundaries
 from saferplaces.ingest.mapped import load_mapping, parse_mapped
@@ -81,7 +81,8 @@ def _read_incidents(folder: Path) -> pd.DataFrame:
     for column in FLAG_COLUMNS:
         out[column] = store[column].to_numpy(dtype=bool)
     out["month"] = pd.to_datetime(out["month"]).astype("datetime64[ns]")
-    out["occurred"] = pd.to_datetime(out["occurred"]).astype("datetime64[ns]")
+    # as the store hands them over: minute times (parsed as UTC instants) become UK clock times
+    out["occurred"] = local_wall_clock(pd.to_datetime(out["occurred"]).dt.tz_localize("UTC"), out["precision"])
     return out
 
 

@@ -21,7 +21,7 @@ from saferplaces.analysis.jsonable import json_value
 from saferplaces.analysis.stats import poisson_ctest
 from saferplaces.assessment.candidates import Candidate, build_candidates
 from saferplaces.assessment.config import AssessmentConfig
-from saferplaces.assessment.context import Context, month_label, prepare
+from saferplaces.assessment.context import Context, month_index, month_label, prepare
 from saferplaces.assessment.findings import finding, finding_plain
 from saferplaces.assessment.inputs import AssessmentInputs, Period
 from saferplaces.assessment.measures import (
@@ -232,7 +232,19 @@ class AssessmentResult:
 def _candidate_start(ctx: Context, cand: Candidate) -> int:
     starts = [ctx.source_first_month.get(s.source) for s in cand.selectors]
     known = [s for s in starts if s is not None]
-    return max(known) if known else ctx.cur[1] + 1
+    start = max(known) if known else ctx.cur[1] + 1
+    police = ctx.config.section("sources")["police_uk"]
+    broken = _break_start(ctx, [c for s in cand.selectors if s.source == police
+                                for c in s.categories])
+    return start if broken is None else max(start, broken)
+
+
+def _break_start(ctx: Context, categories: list[str]) -> int | None:
+    """Month index where a police.uk series starts again after a classification break that
+    could not be harmonised (``analysis.classification``), or None."""
+    h = ctx.classification
+    months = [h.breaks[h.label(c)] for c in categories if h and h.label(c) in h.breaks]
+    return int(month_index(months).max()) if months else None
 
 
 def measure_candidates(ctx: Context) -> tuple[list[Candidate], dict[str, np.ndarray],
@@ -326,12 +338,21 @@ def _current_picture(ctx: Context) -> dict[str, Any]:
     for cat in cats:
         m = is_police & (ctx.category == cat)
         a, b = int((m & ctx.in_year).sum()), int((m & ctx.in_prev).sum())
+        restart = _break_start(ctx, [cat])
+        if restart is not None and restart > ctx.prev[0]:
+            # the type was split or renamed inside the two years: no like-for-like comparison
+            rows.append({"category": cat, "count": a, "previous": None, "pct_change": None,
+                         "p_value": float("nan")})
+            continue
         rows.append({"category": cat, "count": a, "previous": b,
                      "pct_change": 100.0 * (a - b) / b if b else None,
                      "p_value": poisson_ctest(a, b).p_value})
     from saferplaces.analysis.stats import benjamini_hochberg
     adj = benjamini_hochberg([r["p_value"] for r in rows]) if rows else []
     for r, p in zip(rows, adj, strict=True):
+        if r["previous"] is None:
+            r.update(p_value=None, p_adj=None, direction="series break")
+            continue
         r["p_adj"] = float(p)
         sig = p <= ctx.config.alpha
         r["direction"] = ("rising" if sig and r["count"] > r["previous"] else

@@ -180,12 +180,14 @@ def repeat_measure(ctx: Context, detail_mask: np.ndarray, *,
     ``repeat_incident_rate = (incidents - victims) / incidents`` and ``repeat_victim_rate =
     victims with 2+ incidents / victims``, over incidents with a victim or complainant
     reference (references are distinct per source). ``within`` limits the incidents (default:
-    the assessment year).
+    the assessment year). Placeholder references (``UNKNOWN``, ``N/A``, ``0``...) are not
+    references: they are left out of both rates and counted in ``placeholder_refs_excluded``.
     """
     sel = detail_mask & (ctx.in_year if within is None else within)
     codes = ctx.ref_code[sel & ctx.has_ref]
     n_ref = int(codes.size)
     out: dict[str, Any] = {"referenced_incidents": n_ref, "detail_incidents": int(sel.sum()),
+                           "placeholder_refs_excluded": int((sel & ctx.placeholder_ref).sum()),
                            "sources": sorted(set(ctx.source[sel & ctx.has_ref].tolist()))}
     if n_ref == 0:
         return out | {"repeat_incident_rate": None, "repeat_victim_rate": None, "victims": 0,

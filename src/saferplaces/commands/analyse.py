@@ -21,8 +21,12 @@ from saferplaces.commands.common import check_month, out, parse_period, print_fr
 def trends(first_month: str | None, last_month: str | None, sources: tuple[str, ...], by: str,
            categories: tuple[str, ...], out_path: Path | None) -> None:
     """Last 12 months against the previous 12 and the same months a year before, with exact
-    Poisson tests (Benjamini–Hochberg adjusted) and a seasonal Poisson trend test."""
-    from saferplaces.analysis.trends import trend_table
+    Poisson tests (Benjamini–Hochberg adjusted) and a seasonal Poisson trend test.
+
+    police.uk crime types renamed or split (2011, 2013) are counted as one series across the
+    change, or compared only from the change on; the output names every such change."""
+    from saferplaces.analysis.classification import related_categories
+    from saferplaces.analysis.trends import AREA_COLUMN, trend_table
     from saferplaces.cli import setup_django
 
     check_month(first_month, "--from")
@@ -30,23 +34,32 @@ def trends(first_month: str | None, last_month: str | None, sources: tuple[str, 
     setup_django()
     from saferplaces.incidents.services import area_membership, incident_frame
 
-    frame = incident_frame(sources=sources or ["police-uk"], categories=categories or None,
+    # a type renamed or split is loaded with its old and new names so its series is whole
+    wanted = related_categories(categories) if categories else None
+    frame = incident_frame(sources=sources or ["police-uk"], categories=wanted,
                            first_month=first_month, last_month=last_month)
     if frame.empty:
         raise click.ClickException("no incidents match: load data first (saferplaces ingest / demo)")
-    if by == "category":
-        result = trend_table(frame, by="category", end=last_month)
-    else:
-        membership = area_membership([by])
-        if membership.empty:
-            raise click.ClickException(f"no areas of kind {by!r} are loaded")
-        result = trend_table(frame, by=["area", "category"], membership=membership, area_kind=by, end=last_month)
+    try:
+        if by == "category":
+            result = trend_table(frame, by="category", end=last_month,
+                                 categories=list(categories) or None)
+        else:
+            membership = area_membership([by])
+            if membership.empty:
+                raise click.ClickException(f"no areas of kind {by!r} are loaded")
+            result = trend_table(frame, by=[AREA_COLUMN, "category"], membership=membership, area_kind=by,
+                                 end=last_month, categories=list(categories) or None)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     table = result.table.reset_index()
     shown = table[[c for c in (*result.by, "last12", "prev12", "pct_change", "p_value", "p_adj", "direction",
                                "trend_pct_per_year", "trend_p_adj") if c in table.columns]]
     print_frame(shown, f"Trends to {result.end} ({', '.join(sources or ['police-uk'])})",
                 {"pct_change": "+.1f", "p_value": ".4f", "p_adj": ".4f", "trend_pct_per_year": "+.1f",
                  "trend_p_adj": ".4f", "last12": ".0f", "prev12": ".0f"})
+    for note in result.classification.get("notes", []):
+        out.print(f"[yellow]Classification change:[/yellow] {note}")
     for name, method in result.methods.items():
         out.print(f"[dim]{name}: {method}[/dim]")
     if out_path:
@@ -57,19 +70,27 @@ def trends(first_month: str | None, last_month: str | None, sources: tuple[str, 
 @click.option("--treatment", required=True, multiple=True, help="Area code(s) where the operation ran.")
 @click.option("--control", required=True, multiple=True, help="Comparison area code(s).")
 @click.option("--buffer", multiple=True, help="Area code(s) around the treatment, for displacement.")
-@click.option("--before", required=True, help="Before period FROM..TO (dates YYYY-MM-DD or months YYYY-MM).")
+@click.option("--before", required=True,
+              help="Before period FROM..TO: UK dates YYYY-MM-DD or whole months YYYY-MM (inclusive).")
 @click.option("--after", required=True, help="After (operation) period FROM..TO.")
+@click.option("--whole-months", is_flag=True,
+              help="Widen periods that start or end part-way through a month to whole months "
+                   "(needed to count month-only police.uk data); the output says so.")
 @click.option("--kind", "area_kind", help="Area kind of the codes (e.g. neighbourhood), if codes repeat across kinds.")
 @click.option("--category", "categories", multiple=True, help="Only these categories (default: all).")
 @click.option("--source", "sources", multiple=True, help="Sources to count (default: all).")
 @click.option("--harm", default="ons-css", show_default=True, help="Harm weights for the harm-weighted WDD.")
 @click.option("--seed", default=0, show_default=True, help="Seed for the WDQ bootstrap.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write .json.")
-def evaluate(treatment, control, buffer, before, after, area_kind, categories, sources, harm, seed, out_path) -> None:
+def evaluate(treatment, control, buffer, before, after, whole_months, area_kind, categories, sources, harm, seed,
+             out_path) -> None:
     """Did an operation work? Weighted Displacement Difference (Wheeler & Ratcliffe 2018),
     its harm-weighted form, the Weighted Displacement Quotient (Bowers & Johnson 2003) and
-    Poisson E-tests (Krishnamoorthy & Thomson 2004)."""
-    from saferplaces.analysis.evaluation import evaluate_intervention
+    Poisson E-tests (Krishnamoorthy & Thomson 2004).
+
+    Incidents count by their UK (Europe/London) date. police.uk data carry only the month: a
+    period that cuts a month holding them is refused unless --whole-months widens it."""
+    from saferplaces.analysis.evaluation import MonthOnlyDataError, evaluate_intervention
     from saferplaces.cli import setup_django
 
     before_period = parse_period(before, "--before")
@@ -87,10 +108,18 @@ def evaluate(treatment, control, buffer, before, after, area_kind, categories, s
         result = evaluate_intervention(
             frame, membership, treatment=list(treatment), control=list(control), buffer=list(buffer) or None,
             before=before_period, after=after_period, area_kind=area_kind, categories=categories or None,
-            harm=harm, seed=seed)
+            harm=harm, seed=seed, whole_months=whole_months)
+    except MonthOnlyDataError as exc:
+        hint = " Or give --whole-months to widen both periods to whole months." if exc.can_widen else ""
+        raise click.ClickException(f"{exc}{hint}") from None
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    print_frame(result.counts.reset_index(), "Counts")
+    asked = [(str(start.date()), str(end.date())) for start, end in (before_period, after_period)]
+    if [result.before, result.after] != asked:
+        out.print(f"[bold]Periods widened to whole months:[/bold] before {' to '.join(result.before)}, "
+                  f"after {' to '.join(result.after)}.")
+    print_frame(result.counts.reset_index(),
+                f"Counts (UK dates; before {' to '.join(result.before)}, after {' to '.join(result.after)})")
     wdd = result.wdd
     out.print(f"WDD total = {wdd.total:+.1f} (local {wdd.local:+.1f}, displacement {wdd.displacement:+.1f}; "
               f"SE {wdd.total_se:.1f}, Z {wdd.z:+.2f}, p {wdd.p_value:.4f}); "

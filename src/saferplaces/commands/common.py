@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 out = Console(soft_wrap=True)
 
 
@@ -22,16 +24,30 @@ def check_month(value: str | None, option: str) -> str | None:
     return value
 
 
+def _period_end(text: str, value: str, option: str, *, end: bool) -> pd.Timestamp:
+    """One end of a period: ``YYYY-MM`` (its first or, for ``end``, last day) or ``YYYY-MM-DD``."""
+    if MONTH.match(text):
+        first = pd.Timestamp(f"{text}-01")
+        return first + pd.offsets.MonthEnd(0) if end else first
+    if not ISO_DATE.match(text):
+        raise click.BadParameter(f"{value!r}: {text!r} is not a date YYYY-MM-DD or a month YYYY-MM "
+                                 "(other forms such as 01/06/2024 are not accepted: they read "
+                                 "differently in the UK and the US)", param_hint=option)
+    try:
+        return pd.Timestamp(datetime.date.fromisoformat(text))
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: {text!r} is not a date: {exc}", param_hint=option) from None
+
+
 def parse_period(value: str, option: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """``FROM..TO`` as dates (YYYY-MM-DD) or months (YYYY-MM, meaning the whole month)."""
+    """``FROM..TO`` as UK calendar dates (YYYY-MM-DD) or months (YYYY-MM, meaning the whole
+    month), both ends included. Only these ISO forms are read, so a date is never taken
+    month-first; anything else raises ``click.BadParameter``."""
     if ".." not in value:
         raise click.BadParameter(f"{value!r} should be FROM..TO, e.g. 2025-01..2025-06", param_hint=option)
-    first, last = value.split("..", 1)
-    try:
-        start = pd.Timestamp(first + "-01") if MONTH.match(first) else pd.Timestamp(first)
-        end = (pd.Timestamp(last + "-01") + pd.offsets.MonthEnd(0)) if MONTH.match(last) else pd.Timestamp(last)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r}: {exc}", param_hint=option) from None
+    first, last = (part.strip() for part in value.split("..", 1))
+    start = _period_end(first, value, option, end=False)
+    end = _period_end(last, value, option, end=True)
     if end < start:
         raise click.BadParameter(f"{value!r} ends before it starts", param_hint=option)
     return start.normalize(), end.normalize()

@@ -22,10 +22,95 @@ def _numbers(value: str, option: str) -> list[float]:
     return numbers
 
 
-def read_points(path: Path, x_col: str, y_col: str, crs: str, date_col: str | None = None) -> pd.DataFrame:
-    """Points from a CSV as BNG metres (``x``, ``y``) and, when asked, days (``t``).
-    Errors name the file, row and column."""
-    from saferplaces.geo import to_bng
+def _projected_points(path: Path, frame: pd.DataFrame, columns: tuple[str, str], a: np.ndarray,
+                      b: np.ndarray, crs: str) -> pd.DataFrame:
+    """Points given in ``crs`` (any EPSG code) as metres of the projection for analysis.
+
+    Rules (``saferplaces.geo``): a point at 0, 0, outside the CRS's area of use, or (for
+    world-wide systems such as WGS84) outside the United Kingdom while its swap is inside, is
+    refused naming its row and numbers, a likely swap named as such; a set of points wider than
+    ``MAX_EXTENT_KM`` is refused as no one partnership's area. The projection is British National
+    Grid when every point is in Great Britain, otherwise the UTM zone of the points' centroid; it
+    is named in ``attrs["crs"]`` and ``attrs["crs_label"]``. Raises ``click.BadParameter`` for an
+    unknown ``--crs``, ``IngestError`` for bad points and ``click.ClickException`` for the extent.
+    """
+    from saferplaces import geo
+    from saferplaces.ingest.errors import IngestError, RowProblem
+
+    try:
+        source = geo.parse_crs(crs)
+    except geo.CrsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--crs") from None
+    lon, lat = geo.from_crs(a, b, source)
+    region = geo.area_of_use(source)
+    swap = geo.from_crs(b, a, source)
+    check = geo.check_points(lon, lat, region, given=(a, b), swapped=swap)
+    # world-wide systems (WGS84, Web Mercator) have no area to test a swap against: saferplaces
+    # serves UK partnerships, so a point outside the UK whose swap is inside it is named a swap
+    home = geo.UNITED_KINGDOM
+    swapped_home = ~check.bad & ~home.contains(lon, lat) & home.contains(*swap)
+    problems = []
+    for kind, mask, where in (("null_island", check.null_island, region), ("swapped", check.swapped, region),
+                              ("swapped", swapped_home, home), ("outside", check.outside, region)):
+        for index in np.flatnonzero(mask)[:50]:
+            problems.append(RowProblem(str(path), int(index) + 1, int(index) + 2, columns[0],
+                                       str(frame[columns[0]].iat[index]),
+                                       geo.describe_point(kind, a[index], b[index], where,
+                                                          geographic=source.is_geographic)))
+    if problems:
+        raise IngestError(sorted(problems, key=lambda p: p.row or 0))
+    span = geo.extent_km(lon, lat)
+    if span > geo.MAX_EXTENT_KM:
+        raise click.ClickException(
+            f"{path}: the points span {span:,.0f} km ({_far_apart(lon, lat)}), more than one partnership's "
+            f"area ({geo.MAX_EXTENT_KM:g} km at most); check for stray points and that --crs {crs} is right")
+    target = geo.metric_crs(lon, lat)
+    if target == source:
+        x, y = np.asarray(a, float), np.asarray(b, float)
+    else:
+        x, y = geo.project(lon, lat, target)
+    points = pd.DataFrame({"x": x, "y": y})
+    points.attrs["crs"] = f"EPSG:{target.to_epsg()}"
+    points.attrs["crs_label"] = geo.crs_label(target)
+    return points
+
+
+def _store_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """Located store incidents in metres for analysis: the stored British National Grid x/y when
+    every point is in Great Britain, otherwise lon/lat projected to the UTM zone of their centroid
+    (``saferplaces.geo.metric_crs``). The projection is named in ``attrs`` as ``_projected_points``."""
+    from saferplaces import geo
+
+    located = frame.dropna(subset=["lon", "lat", "x", "y"])
+    if located.empty:
+        return pd.DataFrame({"x": [], "y": []}, dtype=float)
+    lon, lat = located["lon"].to_numpy(float), located["lat"].to_numpy(float)
+    target = geo.metric_crs(lon, lat)
+    if target.to_epsg() == 27700:
+        x, y = located["x"].to_numpy(float), located["y"].to_numpy(float)
+    else:
+        x, y = geo.project(lon, lat, target)
+    points = pd.DataFrame({"x": x, "y": y}, index=located.index)
+    points.attrs["crs"] = f"EPSG:{target.to_epsg()}"
+    points.attrs["crs_label"] = geo.crs_label(target)
+    return points
+
+
+def _far_apart(lon: np.ndarray, lat: np.ndarray) -> str:
+    """The rows furthest apart along the wider axis, for the extent refusal."""
+    ns = np.nanmax(lat) - np.nanmin(lat)
+    ew = (np.nanmax(lon) - np.nanmin(lon)) * np.cos(np.radians(np.nanmin(np.abs(lat))))
+    values = lat if ns >= ew else lon
+    low, high = int(np.nanargmin(values)), int(np.nanargmax(values))
+    return (f"row {low + 1} at {lon[low]:.5f}, {lat[low]:.5f} and row {high + 1} at "
+            f"{lon[high]:.5f}, {lat[high]:.5f}, longitude, latitude")
+
+
+def read_points(path: Path, x_col: str, y_col: str, crs: str, date_col: str | None = None,
+                date_format: str | None = None) -> pd.DataFrame:
+    """Points from a CSV in metres (``x``, ``y``) of the projection ``_projected_points`` chooses
+    (named in ``attrs["crs"]``) and, when asked, UK local dates (``date``; ``ingest.datetext``, with
+    ``date_format`` in strptime codes). Errors name the file, row and column."""
     from saferplaces.ingest.csvtext import decode, read_text_frame
     from saferplaces.ingest.errors import IngestError, RowProblem
 
@@ -43,21 +128,12 @@ def read_points(path: Path, x_col: str, y_col: str, crs: str, date_col: str | No
                                           "is not a number")])
         return values.to_numpy(float)
 
-    x, y = numeric(x_col), numeric(y_col)
-    code = crs.upper().removeprefix("EPSG:")
-    if code == "4326":
-        x, y = to_bng(x, y)
-    elif code != "27700":
-        raise click.BadParameter("use 27700 (British National Grid metres) or 4326 (WGS84 lon/lat)",
-                                 param_hint="--crs")
-    points = pd.DataFrame({"x": x, "y": y})
+    points = _projected_points(path, frame, (x_col, y_col), numeric(x_col), numeric(y_col), crs)
     if date_col:
-        dates = pd.to_datetime(frame[date_col].str.strip(), errors="coerce", format="mixed", dayfirst=False)
-        bad = np.flatnonzero(dates.isna().to_numpy())
-        if bad.size:
-            row = int(bad[0]) + 1
-            raise IngestError([RowProblem(str(path), row, row + 1, date_col, str(frame[date_col].iat[bad[0]]),
-                                          "is not a date (use YYYY-MM-DD)")])
+        # UK local dates: ISO or day-first, one form per column (rules in ingest.datetext)
+        from saferplaces.ingest.datetext import parse_dates
+
+        dates = parse_dates(frame[date_col], name=str(path), column=date_col, date_format=date_format)
         points["date"] = dates.to_numpy()
     return points
 
@@ -78,7 +154,8 @@ def read_points(path: Path, x_col: str, y_col: str, crs: str, date_col: str | No
               help="Use a CSV of points instead of the store.")
 @click.option("--x-col", default="x", show_default=True)
 @click.option("--y-col", default="y", show_default=True)
-@click.option("--crs", default="27700", show_default=True, help="27700 (BNG metres) or 4326 (lon/lat) for --input.")
+@click.option("--crs", default="27700", show_default=True,
+              help="EPSG code of --input's coordinates, e.g. 27700 (BNG metres), 4326 (lon/lat), 2157.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write .geojson or .csv.")
 def hotspots(method, categories, sources, first_month, last_month, cell_size, bandwidth, grid_type, permutations,
              seed, input_path, x_col, y_col, crs, out_path) -> None:
@@ -103,7 +180,7 @@ def hotspots(method, categories, sources, first_month, last_month, cell_size, ba
 
         frame = incident_frame(sources=sources or ["police-uk"], categories=categories or None,
                                first_month=first_month, last_month=last_month)
-        points = frame.dropna(subset=["x", "y"])
+        points = _store_points(frame)
         if points.empty:
             raise click.ClickException("no located incidents match: load data first or widen the selection")
         label = f"{len(points)} incidents from the store"
@@ -112,20 +189,28 @@ def hotspots(method, categories, sources, first_month, last_month, cell_size, ba
                       "~200 m mostly measure the snapping.[/dim]")
     try:
         result = run(points["x"].to_numpy(), points["y"].to_numpy(), method=method, cell_size=cell_size,
-                     bandwidth=bandwidth, grid_type=grid_type, permutations=permutations, seed=seed)
+                     bandwidth=bandwidth, grid_type=grid_type, permutations=permutations, seed=seed,
+                     crs=points.attrs.get("crs", "EPSG:27700"))
     except (GridTooLargeError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     table = result.to_frame()
-    sort_key = "gi_z" if "gi_z" in table.columns else "count"
-    wanted = ["lon", "lat", "count", "density", "gi_z", "p_fdr", "hotspot"]
-    shown = table.sort_values(sort_key, ascending=False).head(10)[[c for c in wanted if c in table.columns]]
-    print_frame(shown, f"Top cells ({method}, {label})",
+    # KDE has no Gi* columns (all empty): rank its cells by density, Gi* cells by z score
+    if method == "gistar":
+        sort_keys, wanted = ["gi_z", "count"], ["lon", "lat", "count", "density", "gi_z", "p_fdr", "hotspot"]
+        title = f"Top cells by Gi* z score ({label})"
+    else:
+        sort_keys, wanted = ["density", "count"], ["lon", "lat", "count", "density"]
+        title = f"Top cells by kernel density ({label})"
+        table = table[table["density"] > 0]
+    shown = table.sort_values(sort_keys, ascending=False, na_position="last", kind="stable").head(10)
+    print_frame(shown[[c for c in wanted if c in shown.columns]], title,
                 {"lon": ".5f", "lat": ".5f", "density": ".1f", "gi_z": ".2f", "p_fdr": ".2g"})
     if result.hotspot is not None:
         out.print(f"{int(np.sum(result.hotspot == 'hotspot'))} hot cells and "
                   f"{int(np.sum(result.hotspot == 'coldspot'))} cold cells of {result.grid.n_cells} "
                   f"(Benjamini–Hochberg FDR {result.parameters.get('alpha', 0.05)}).")
     p = result.parameters
+    out.print(f"Projection for distances and cells: {points.attrs.get('crs_label', p.get('crs_analysis'))}")
     out.print(f"[dim]Cells {p.get('cell_size_m')} m; KDE bandwidth {p.get('kde', {}).get('bandwidth_m', 0):.0f} m; "
               f"{p.get('n_outside', 0)} far-away points outside the grid. Methods: "
               f"{'; '.join(p.get('references', []))}. Full parameters are in the output file.[/dim]")
@@ -147,7 +232,10 @@ def hotspots(method, categories, sources, first_month, last_month, cell_size, ba
 @click.option("--x-col", default="x", show_default=True)
 @click.option("--y-col", default="y", show_default=True)
 @click.option("--date-col", default="date", show_default=True)
-@click.option("--crs", default="27700", show_default=True, help="27700 (BNG metres) or 4326 (lon/lat).")
+@click.option("--date-format", help="How --date-col is written, in strptime codes (e.g. %d/%m/%Y). Default: "
+                                    "ISO YYYY-MM-DD or day first (UK), one form for every row.")
+@click.option("--crs", default="27700", show_default=True,
+              help="EPSG code of --input's coordinates, e.g. 27700 (BNG metres), 4326 (lon/lat), 2157.")
 @click.option("--category", "categories", multiple=True, help="Store: categories (default: Burglary dwelling).")
 @click.option("--source", default="local", show_default=True, help="Store: source with exact dates and places.")
 @click.option("--from", "first_month", help="Store: first month.")
@@ -158,7 +246,7 @@ def hotspots(method, categories, sources, first_month, last_month, cell_size, ba
 @click.option("--seed", default=0, show_default=True)
 @click.option("--metric", type=click.Choice(["euclidean", "manhattan"]), default="euclidean", show_default=True)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write table.csv or table.json.")
-def near_repeat(input_path, x_col, y_col, date_col, crs, categories, source, first_month, last_month,
+def near_repeat(input_path, x_col, y_col, date_col, date_format, crs, categories, source, first_month, last_month,
                 distance_bands, time_bands, iterations, seed, metric, out_path) -> None:
     """Near-repeat analysis as Ratcliffe's Near Repeat Calculator: pairs of events close in
     space and time against Monte Carlo expectations (Knox ratios, pseudo p-values).
@@ -174,7 +262,7 @@ def near_repeat(input_path, x_col, y_col, date_col, crs, categories, source, fir
     precision = "day"
     if input_path:
         try:
-            events = read_points(input_path, x_col, y_col, crs, date_col)
+            events = read_points(input_path, x_col, y_col, crs, date_col, date_format)
         except IngestError as exc:
             raise click.ClickException(str(exc)) from None
     else:
@@ -190,7 +278,8 @@ def near_repeat(input_path, x_col, y_col, date_col, crs, categories, source, fir
         if frame.empty:
             raise click.ClickException("no events match in the store; give --input or other categories")
         precision = "month" if (frame["precision"] == "month").any() else "day"
-        events = pd.DataFrame({"x": frame["x"], "y": frame["y"], "date": frame["occurred"]})
+        events = _store_points(frame)
+        events["date"] = frame.loc[events.index, "occurred"]
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -201,7 +290,9 @@ def near_repeat(input_path, x_col, y_col, date_col, crs, categories, source, fir
         raise click.ClickException(str(exc)) from None
     for warning in caught:
         out.print(f"[yellow]Warning:[/yellow] {warning.message}")
-    out.print(f"Near-repeat analysis of {len(events)} events, {iterations} iterations, seed {seed}")
+    result.parameters["crs_analysis"] = events.attrs.get("crs", "EPSG:27700")
+    out.print(f"Near-repeat analysis of {len(events)} events, {iterations} iterations, seed {seed}; "
+              f"distances in {events.attrs.get('crs_label', 'EPSG:27700 (OSGB36 / British National Grid)')}")
     for name, table, fmt in (("Knox ratios (observed / expected)", "knox_ratio", ".2f"),
                              ("Pseudo p-values", "p_value", ".3f"), ("Observed pairs", "observed", ".0f")):
         print_frame(result.to_nrc_table(table).reset_index(), name, float_format=fmt)

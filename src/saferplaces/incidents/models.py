@@ -56,7 +56,9 @@ class Incident(models.Model):
 
     ``source_ref`` is the stable identity inside the source: the police.uk Crime ID, or for rows
     without one (ASB) a fingerprint of the row's content and its occurrence number in its file,
-    so that re-ingesting the same file adds nothing.
+    so that re-ingesting the same file adds nothing. A later file's version of a record updates
+    it in place, keeping its id (``saferplaces.incidents.identity``); ``batch`` is the file the
+    stored version comes from.
     """
 
     source = models.CharField(max_length=40)
@@ -162,6 +164,10 @@ class ImportBatch(models.Model):
     rows_read = models.PositiveIntegerField(default=0)
     rows_added = models.PositiveIntegerField(default=0)
     rows_present = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(
+        default=0, help_text="Stored incidents this file had a later version of, updated in place")
+    rows_removed = models.PositiveIntegerField(
+        default=0, help_text="Stored incidents of a force's month this later download no longer has")
     rows_rejected = models.PositiveIntegerField(default=0)
     synthetic = models.BooleanField(default=False, help_text="The file is labelled synthetic (demo data)")
     started_at = models.DateTimeField(auto_now_add=True)

@@ -31,6 +31,7 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import numpy as np
 import pandas as pd
@@ -39,8 +40,9 @@ import pyarrow.compute as pc
 from django.db import OperationalError, connection, transaction
 
 from saferplaces.analysis.frame import FLAG_COLUMNS
+from saferplaces.incidents.identity import FileOrder, Republishing, UnitChange, plan, unit_codes
 from saferplaces.incidents.models import Area, Incident, MapPoint, MapPointArea
-from saferplaces.ingest.columns import STORE_COLUMNS, TEXT_DEFAULTED
+from saferplaces.ingest.columns import FLOAT_COLUMNS, STORE_COLUMNS, TEXT_COLUMNS, TEXT_DEFAULTED
 from saferplaces.spatial import AreaIndex, assign_points
 
 INCIDENT_TABLE = Incident._meta.db_table
@@ -50,14 +52,32 @@ LINK_TABLE = MapPointArea._meta.db_table
 BULK_MIN_ROWS = 50_000
 
 __all__ = ["WriteResult", "BULK_MIN_ROWS", "load_area_index", "write_incidents", "write_links",
-           "link_kind", "lock_store", "existing_refs", "secondary_indexes"]
+           "link_kind", "lock_store", "stored_versions", "stored_rows", "update_incidents", "set_batch", "remove_incidents",
+           "drop_unused_points", "secondary_indexes"]
 
 
 @dataclass
 class WriteResult:
+    """What writing one file's rows did (``identity.Plan`` has the meaning of the last fields)."""
+
     added: int
     present: int
     links: int
+    updated: int = 0
+    kept_later: int = 0
+    later_files: list[str] = dataclass_field(default_factory=list)
+    confirm_ids: np.ndarray = dataclass_field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    remove: dict[int, UnitChange] = dataclass_field(default_factory=dict)
+    units: list[UnitChange] = dataclass_field(default_factory=list)
+    left_points: np.ndarray = dataclass_field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # maybe unused now
+
+    def __add__(self, other: WriteResult) -> WriteResult:
+        return WriteResult(
+            self.added + other.added, self.present + other.present, self.links + other.links,
+            self.updated + other.updated, self.kept_later + other.kept_later,
+            list(dict.fromkeys(self.later_files + other.later_files)),
+            np.concatenate([self.confirm_ids, other.confirm_ids]), {**self.remove, **other.remove},
+            self.units + other.units, np.concatenate([self.left_points, other.left_points]))
 
 
 def is_postgres() -> bool:
@@ -80,20 +100,92 @@ def load_area_index(kind: str | None = None) -> AreaIndex:
                            [r[3] for r in rows])
 
 
-def existing_refs(source: str, refs: pd.Series, months: pd.Series) -> np.ndarray:
-    """Which of ``refs`` the store already holds for ``source`` (looked up by month range)."""
-    if refs.empty:
-        return np.zeros(0, dtype=bool)
-    low, high = months.min().date(), months.max().date()
+#: what ``stored_versions`` reads of each stored incident it finds
+KEY_COLUMNS = ("id", "source_ref", "batch_id", "point_id")
+#: what ``stored_rows`` reads
+STORED_COLUMNS = ("id", "batch_id", "point_id", *STORE_COLUMNS)
+#: references looked up per statement (SQLite: under its smallest limit on bound parameters)
+_LOOKUP_CHUNK = {"sqlite": 900, "postgresql": 20_000}
+
+
+def stored_versions(source: str, refs: pd.Series, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The keys of the stored incidents of ``source`` a file may concern: those whose reference
+    is among ``refs``, whatever their month, and, when ``units`` is given (a row per unit, its
+    columns store columns), every incident of those units. Columns ``KEY_COLUMNS`` (-1 where
+    there is no batch or map point) and ``unit``: the row number in ``units`` of the unit the
+    incident was read as part of (-1: read by reference only); ordered by id.
+
+    Units are read through the month index, the other references through the unique
+    (reference, source) index, a chunk of references per statement.
+    """
+    names = ", ".join(KEY_COLUMNS)
+    found: list[tuple] = []  # unit rows, then rows found by reference only: no incident twice
+    in_units: list[int] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT source_ref FROM {INCIDENT_TABLE} WHERE source = %s AND month BETWEEN %s AND %s",
-            [source, low, high],
-        )
-        known = [row[0] for row in cursor.fetchall()]
-    if not known:
-        return np.zeros(len(refs), dtype=bool)
-    return pc.is_in(_arrow_strings(refs), value_set=pa.array(known, type=pa.string())).to_numpy()
+        for number, unit in enumerate([] if units is None else units.to_dict("records")):
+            where = " AND ".join(f"{name} = %s" for name in unit)
+            values = [v.date() if isinstance(v, pd.Timestamp) else v for v in unit.values()]
+            cursor.execute(f"SELECT {names} FROM {INCIDENT_TABLE} WHERE source = %s AND {where}", [source, *values])
+            found.extend(cursor.fetchall())
+            in_units.extend([number] * (len(found) - len(in_units)))
+        wanted = refs.tolist()
+        if found:
+            known = pa.array([row[1] for row in found], type=pa.string())
+            wanted = refs[~pc.is_in(_arrow_strings(refs), value_set=known).to_numpy()].tolist()
+        size = _LOOKUP_CHUNK[connection.vendor]
+        for start in range(0, len(wanted), size):
+            chunk = wanted[start: start + size]
+            if is_postgres():
+                cursor.execute(f"SELECT {names} FROM {INCIDENT_TABLE} WHERE source = %s AND source_ref = ANY(%s)",
+                               [source, chunk])
+            else:
+                cursor.execute(f"SELECT {names} FROM {INCIDENT_TABLE} WHERE source = %s AND source_ref IN "
+                               f"({', '.join(['%s'] * len(chunk))})", [source, *chunk])
+            found.extend(cursor.fetchall())
+    table = np.array(found, dtype=object).reshape(len(found), len(KEY_COLUMNS))
+    keys = pd.DataFrame({
+        "id": table[:, 0].astype(np.int64),
+        "source_ref": table[:, 1],
+        "batch_id": pd.to_numeric(pd.Series(table[:, 2])).fillna(-1).to_numpy(np.int64),
+        "point_id": pd.to_numeric(pd.Series(table[:, 3])).fillna(-1).to_numpy(np.int64),
+        "unit": np.array(in_units + [-1] * (len(found) - len(in_units)), dtype=np.int64),
+    })
+    return keys.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def stored_rows(ids: np.ndarray) -> pd.DataFrame:
+    """The stored incidents ``ids`` (in that order) as the store columns' types, with ``id``,
+    ``batch_id`` and ``point_id`` (-1: none); times naive UTC to the second, as stored."""
+    names = ", ".join(STORED_COLUMNS)
+    values = np.asarray(ids, dtype=np.int64).tolist()
+    rows: list[tuple] = []
+    size = _LOOKUP_CHUNK["sqlite"]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), size):
+            chunk = values[start: start + size]
+            cursor.execute(f"SELECT {names} FROM {INCIDENT_TABLE} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                           chunk)
+            rows.extend(cursor.fetchall())
+    frame = pd.DataFrame.from_records(rows, columns=list(STORED_COLUMNS)).set_index("id", drop=False)
+    frame = frame.loc[values].reset_index(drop=True)
+    frame["id"] = frame["id"].astype(np.int64)
+    for name in ("batch_id", "point_id"):
+        frame[name] = pd.to_numeric(frame[name]).fillna(-1).astype(np.int64)
+    for name in TEXT_COLUMNS:
+        frame[name] = frame[name].astype(object).astype(str)
+    for name in FLOAT_COLUMNS:
+        frame[name] = pd.to_numeric(frame[name]).astype(float)
+    for name in FLAG_COLUMNS:
+        frame[name] = frame[name].astype(bool)
+    frame["month"] = pd.to_datetime(frame["month"]).astype("datetime64[s]")
+    frame["occurred"] = pd.to_datetime(frame["occurred"], utc=True).dt.tz_convert(None).astype("datetime64[s]")
+    return frame
+
+
+def _holds_source(source: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {INCIDENT_TABLE} WHERE source = %s LIMIT 1", [source])
+        return cursor.fetchone() is not None
 
 
 def _arrow_strings(series: pd.Series) -> pa.ChunkedArray:
@@ -103,21 +195,69 @@ def _arrow_strings(series: pd.Series) -> pa.ChunkedArray:
 
 
 def _next_id(table: str) -> int:
+    """One more than the largest id the table ever held: an incident removed by a later
+    download leaves its id unused, so nothing linked to it can come to name another."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        return int(cursor.fetchone()[0]) + 1
+        largest = int(cursor.fetchone()[0])
+        if is_postgres():
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            cursor.execute(f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {cursor.fetchone()[0]}")
+        else:
+            cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
+        return max(largest, int(cursor.fetchone()[0])) + 1
 
 
-def write_incidents(frame: pd.DataFrame, *, batch_id: int | None, areas: AreaIndex) -> WriteResult:
-    """Insert the rows of ``frame`` (store columns) that the store does not hold yet, each with
-    its map point (new map points are stored with the loaded areas they fall in). Call inside
-    ``transaction.atomic()``."""
-    present = np.zeros(len(frame), dtype=bool)
+def write_incidents(frame: pd.DataFrame, *, batch_id: int | None, areas: AreaIndex,
+                    order: FileOrder | None = None, republishing: Republishing | None = None) -> WriteResult:
+    """Write the rows of ``frame`` (store columns; references unique per source) by the rules
+    of ``saferplaces.incidents.identity``: new rows are inserted, each with its map point (new
+    map points are stored with the loaded areas they fall in), changed ones update their stored
+    incident in place, the same ones are left. ``order`` places the file among loaded ones
+    (default: later than all); ``republishing`` makes each file the whole of its units.
+    Removals are returned (``WriteResult.remove``), not made: a later file of the same load may
+    still have them (``remove_incidents``). Call inside ``transaction.atomic()``."""
+    frame = frame.reset_index(drop=True)
+    order = order or FileOrder.newest()
+    result = WriteResult(0, 0, 0)
     for source, part in frame.groupby("source", sort=False):
-        present[part.index.to_numpy()] = existing_refs(str(source), part["source_ref"], part["month"])
-    new = frame.loc[~present].reset_index(drop=True) if present.any() else frame.reset_index(drop=True)
+        part = part.reset_index(drop=True) if len(part) < len(frame) else frame
+        result += _write_source(str(source), part, batch_id, areas, order, republishing)
+    return result
+
+
+def _write_source(source: str, frame: pd.DataFrame, batch_id: int | None, areas: AreaIndex,
+                  order: FileOrder, republishing: Republishing | None) -> WriteResult:
+    if not _holds_source(source):  # a first load of the source: a plain (bulk) insert, nothing read back
+        added, links = _insert_new(frame, batch_id, areas)
+        return WriteResult(added, 0, links)
+    units = None if republishing is None else unit_codes(frame, republishing)[1]
+    stored = stored_versions(source, frame["source_ref"], units)
+    if stored.empty:
+        added, links = _insert_new(frame, batch_id, areas)
+        return WriteResult(added, 0, links)
+    decided = plan(frame, stored, order, republishing, load=stored_rows)
+    links = 0
+    left_points = np.zeros(0, dtype=np.int64)
+    if len(decided.update):
+        links += update_incidents(frame.iloc[decided.update].reset_index(drop=True), decided.update_ids,
+                                  batch_id=batch_id, areas=areas)
+        left_points = stored.set_index("id").loc[decided.update_ids, "point_id"].to_numpy()
+    set_batch(decided.touch_ids, batch_id)
+    added = 0
+    if len(decided.insert):
+        added, more = _insert_new(frame.iloc[decided.insert].reset_index(drop=True), batch_id, areas)
+        links += more
+    removed = np.fromiter(decided.remove, dtype=np.int64, count=len(decided.remove))
+    left_points = np.concatenate([left_points, stored["point_id"].to_numpy()[stored["id"].isin(removed).to_numpy()]])
+    return WriteResult(added, decided.present, links, len(decided.update), decided.kept_later, decided.later_files,
+                       decided.confirm_ids, decided.remove, decided.units, left_points)
+
+
+def _insert_new(new: pd.DataFrame, batch_id: int | None, areas: AreaIndex) -> tuple[int, int]:
+    """Insert rows the store does not hold; returns (rows, area links stored)."""
     if new.empty:
-        return WriteResult(0, int(present.sum()), 0)
+        return 0, 0
     point_ids, links = _map_points(new, areas)
     first = _next_id(INCIDENT_TABLE)
     ids = np.arange(first, first + len(new), dtype=np.int64)
@@ -128,7 +268,72 @@ def write_incidents(frame: pd.DataFrame, *, batch_id: int | None, areas: AreaInd
             _copy_incidents(new, columns, ids, batch_id, point_ids)
         else:
             _insert_incidents_sqlite(new, columns, ids, batch_id, point_ids)
-    return WriteResult(len(new), int(present.sum()), links)
+    return len(new), links
+
+
+#: columns an update overwrites (the source is the one looked up)
+_UPDATED_COLUMNS = [c for c in STORE_COLUMNS if c != "source"]
+
+
+def update_incidents(frame: pd.DataFrame, ids: np.ndarray, *, batch_id: int | None, areas: AreaIndex) -> int:
+    """Overwrite stored incidents ``ids`` with the rows of ``frame`` (every store column, the
+    map point and the batch) in place: their ids stay. Returns the area links stored for new
+    map points. Call inside ``transaction.atomic()``."""
+    if frame.empty:
+        return 0
+    point_ids, links = _map_points(frame, areas)
+    sets = ", ".join(f"{name} = u.{name}" if is_postgres() else f"{name} = ?"
+                     for name in [*_UPDATED_COLUMNS, "point_id", "batch_id"])
+    if is_postgres():
+        # the new versions go into a temporary table by binary COPY, then one UPDATE joins them
+        temp = "saferplaces_incident_update"
+        _execute_raw([f"CREATE TEMPORARY TABLE {temp} (LIKE {INCIDENT_TABLE})"])
+        _copy(temp, _copy_fields(frame, list(STORE_COLUMNS), np.asarray(ids, dtype=np.int64), batch_id, point_ids),
+              len(frame))
+        _execute_raw([f"UPDATE {INCIDENT_TABLE} SET {sets} FROM {temp} u WHERE {INCIDENT_TABLE}.id = u.id",
+                      f"DROP TABLE {temp}"])
+    else:
+        values = [_sqlite_values(frame[name], name) for name in _UPDATED_COLUMNS]
+        values += [[None if p < 0 else p for p in point_ids.tolist()], [batch_id] * len(frame),
+                   np.asarray(ids).tolist()]
+        connection.connection.executemany(f"UPDATE {INCIDENT_TABLE} SET {sets} WHERE id = ?",
+                                          zip(*values, strict=True))
+    return links
+
+
+def set_batch(ids: np.ndarray, batch_id: int | None) -> None:
+    """Record that stored incidents ``ids`` now come from import batch ``batch_id``."""
+    _by_id_chunks(f"UPDATE {INCIDENT_TABLE} SET batch_id = %s WHERE id IN ({{}})", ids, [batch_id])
+
+
+def remove_incidents(ids: np.ndarray) -> None:
+    """Delete stored incidents ``ids``. Call inside ``transaction.atomic()``, then
+    ``drop_unused_points`` with their map points."""
+    _by_id_chunks(f"DELETE FROM {INCIDENT_TABLE} WHERE id IN ({{}})", ids)
+
+
+def drop_unused_points(point_ids: np.ndarray) -> int:
+    """Delete those of ``point_ids`` (-1: none) no incident is at any more, with their area
+    links (an updated or removed incident may leave its old map point); returns how many."""
+    candidates = set(np.asarray(point_ids, dtype=np.int64).tolist()) - {-1}
+    if not candidates:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT point_id FROM {INCIDENT_TABLE} WHERE point_id IS NOT NULL")
+        unused = np.array(sorted(candidates - {row[0] for row in cursor.fetchall()}), dtype=np.int64)
+    _by_id_chunks(f"DELETE FROM {LINK_TABLE} WHERE point_id IN ({{}})", unused)
+    _by_id_chunks(f"DELETE FROM {POINT_TABLE} WHERE id IN ({{}})", unused)
+    return len(unused)
+
+
+def _by_id_chunks(sql: str, ids: np.ndarray, before: list | None = None) -> None:
+    """Run ``sql`` (its ``{}`` a list of placeholders) for ``ids``, a chunk at a time."""
+    values = np.asarray(ids, dtype=np.int64).tolist()
+    size = _LOOKUP_CHUNK["sqlite"]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), size):
+            chunk = values[start: start + size]
+            cursor.execute(sql.format(", ".join(["%s"] * len(chunk))), [*(before or []), *chunk])
 
 
 def _point_keys(lon: np.ndarray, lat: np.ndarray, missing: np.ndarray,

@@ -1,4 +1,19 @@
-"""Reader for ONS-style boundary GeoJSON (WGS84 or British National Grid, EPSG:27700)."""
+"""Reader for ONS-style boundary GeoJSON, in any coordinate system with an EPSG code.
+
+Which coordinate system (rules, each refusal naming the file, feature and CRS):
+
+- A ``crs`` member (GeoJSON 2008, still written by QGIS, GDAL and ArcGIS) is honoured in its
+  ``{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}`` form, with
+  ``EPSG:3857`` or ``CRS84`` as the name, or ``{"type": "EPSG", "properties": {"code": 3857}}``;
+  the geometry is converted to WGS84 with pyproj. A ``crs`` member that cannot be understood
+  (a linked CRS, an unknown code) refuses the file.
+- Without one, degrees are WGS84 (RFC 7946) and metres British National Grid (EPSG:27700);
+  metres outside the British National Grid are refused: name their system in a ``crs`` member.
+- Coordinates must fit the declared system: degrees beyond ±180/±90 in a WGS84 file (metres
+  written as degrees), numbers all within 360 in a projected file (degrees written as metres),
+  a vertex at 0, 0, or outside the system's area of use are refused; a polygon outside the
+  United Kingdom that lands inside it with its two numbers exchanged is refused as swapped.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +24,27 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+from pyproj import CRS
 
-from saferplaces.geo import to_wgs84
+from saferplaces.geo import (
+    BNG,
+    UNITED_KINGDOM,
+    WGS84,
+    CrsError,
+    area_of_use,
+    check_points,
+    crs_label,
+    describe_point,
+    from_crs,
+    parse_crs,
+)
 from saferplaces.ingest.errors import IngestError, RowProblem
 
 __all__ = ["AreaRecord", "read_boundaries", "CODE_FIELD_PATTERN", "NAME_FIELD_PATTERN"]
 
 CODE_FIELD_PATTERN = re.compile(r"^([A-Z]{2,5}\d{2}CD|code|CODE|Code|id|ID)$")
 NAME_FIELD_PATTERN = re.compile(r"^([A-Z]{2,5}\d{2}NM|name|NAME|Name)$")
+BNG_METRES = ((0.0, 700_000.0), (0.0, 1_300_000.0))  # the grid's eastings and northings
 POPULATION_FIELDS = ("population", "Population", "POPULATION", "persons", "Persons")
 
 
@@ -29,13 +57,75 @@ class AreaRecord:
     properties: dict = field(default_factory=dict)
 
 
-def _declared_crs(collection: dict) -> str | None:
-    name = (collection.get("crs") or {}).get("properties", {}).get("name", "")
-    if "27700" in name:
-        return "EPSG:27700"
-    if name and ("4326" in name or "CRS84" in name):
-        return "EPSG:4326"
-    return None
+def _declared_crs(collection: dict, name: str) -> CRS | None:
+    """The CRS the file's ``crs`` member names, or None without one; ``IngestError`` naming
+    the member when it cannot be understood."""
+    member = collection.get("crs")
+    if member is None:
+        return None
+    given: object = member
+    if isinstance(member, dict):
+        properties = member.get("properties") or {}
+        given = properties.get("name") or properties.get("code") if isinstance(properties, dict) else None
+    try:
+        if not isinstance(given, (str, int)) or isinstance(given, bool):
+            raise CrsError("it names no EPSG code")
+        return parse_crs(given)
+    except CrsError as exc:
+        raise IngestError([RowProblem(name, None, None, "crs", json.dumps(member)[:200],
+                                      f"the file's coordinate system cannot be understood: {exc}")]) from None
+
+
+def _file_crs(declared: CRS | None, coords: np.ndarray, name: str, number: int) -> CRS:
+    """The CRS of one feature's coordinates: the declared one, or WGS84 for degrees and British
+    National Grid for metres; ``IngestError`` when the numbers cannot be in that system."""
+    def refuse(reason: str) -> IngestError:
+        sample = f"{coords[0, 0]:.10g}, {coords[0, 1]:.10g}"
+        return IngestError([RowProblem(name, number, None, "geometry", sample, reason)])
+
+    largest = float(np.abs(coords).max())
+    if declared is None:
+        if largest <= 360:
+            declared = parse_crs(WGS84)
+        else:
+            (xlo, xhi), (ylo, yhi) = BNG_METRES
+            x, y = coords[:, 0], coords[:, 1]
+            if ((x < xlo) | (x > xhi) | (y < ylo) | (y > yhi)).any():
+                raise refuse("coordinates are metres but not British National Grid eastings and northings: "
+                             "name their coordinate system in a crs member, e.g. "
+                             '{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}')
+            return parse_crs(BNG)
+    if declared.is_geographic:
+        if (np.abs(coords[:, 0]) > 180).any() or (np.abs(coords[:, 1]) > 90).any():
+            raise refuse(f"the file declares {crs_label(declared)}, in degrees, but the coordinates "
+                         "are beyond ±180/±90: they look like metres of another system")
+    elif largest < 360:
+        raise refuse(f"the file declares {crs_label(declared)}, in metres, but every coordinate is "
+                     "within 360: they look like longitude/latitude degrees")
+    return declared
+
+
+def _to_wgs84(geometry: shapely.Geometry, crs: CRS, name: str, number: int) -> shapely.Geometry:
+    """The geometry in WGS84, every vertex checked (``saferplaces.geo.check_points``) against the
+    CRS's area of use, and against the United Kingdom for a swap."""
+    coords = shapely.get_coordinates(geometry)
+    lon, lat = from_crs(coords[:, 0], coords[:, 1], crs)
+    swap = from_crs(coords[:, 1], coords[:, 0], crs)
+    region = area_of_use(crs)
+    given = (coords[:, 0], coords[:, 1])
+    check = check_points(lon, lat, region, given=given, swapped=swap)
+    home = check_points(lon, lat, UNITED_KINGDOM, given=given, swapped=swap).swapped
+    home = home if home.all() else np.zeros_like(home)  # a whole polygon swapped, not a stray vertex
+    for kind, mask, where in (("null_island", check.null_island, region), ("swapped", check.swapped, region),
+                              ("swapped", home, UNITED_KINGDOM), ("outside", check.outside, region)):
+        if mask.any():
+            i = int(np.argmax(mask))
+            reason = describe_point(kind, coords[i, 0], coords[i, 1], where, geographic=crs.is_geographic)
+            raise IngestError([RowProblem(name, number, None, "geometry", None,
+                                          f"a vertex, in {crs_label(crs)}, {reason}")])
+    if crs.to_epsg() == 4326:
+        return geometry
+    return shapely.transform(geometry, lambda xy: np.column_stack(from_crs(xy[:, 0], xy[:, 1], crs)))
 
 
 def _pick(properties: dict, explicit: str | None, pattern: re.Pattern, what: str, name: str, number: int) -> str:
@@ -70,7 +160,7 @@ def read_boundaries(path: Path, *, name_field: str | None = None, code_field: st
     if not isinstance(features, list) or not features:
         raise IngestError([RowProblem(name, None, None, None, None,
                                       "is not a GeoJSON FeatureCollection with features")])
-    declared = _declared_crs(collection)
+    declared = _declared_crs(collection, name)
     records: list[AreaRecord] = []
     seen: dict[str, int] = {}
     for number, feature in enumerate(features, start=1):
@@ -82,15 +172,8 @@ def read_boundaries(path: Path, *, name_field: str | None = None, code_field: st
         if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
             raise IngestError([RowProblem(name, number, None, "geometry", geometry.geom_type,
                                           "must be a non-empty Polygon or MultiPolygon")])
-        coords = shapely.get_coordinates(geometry)
-        crs = declared or ("EPSG:27700" if np.abs(coords).max() > 360 else "EPSG:4326")
-        if crs == "EPSG:27700":
-            geometry = shapely.transform(geometry, lambda xy: np.column_stack(to_wgs84(xy[:, 0], xy[:, 1])))
-        else:
-            lon, lat = coords[:, 0], coords[:, 1]
-            if np.abs(lon).max() > 180 or np.abs(lat).max() > 90:
-                raise IngestError([RowProblem(name, number, None, "geometry", None,
-                                              "coordinates are neither WGS84 degrees nor British National Grid metres")])
+        crs = _file_crs(declared, shapely.get_coordinates(geometry), name, number)
+        geometry = _to_wgs84(geometry, crs, name, number)
         if not shapely.is_valid(geometry):
             raise IngestError([RowProblem(name, number, None, "geometry", None,
                                           f"invalid polygon: {shapely.is_valid_reason(geometry)}")])

@@ -11,6 +11,13 @@ silently, so this is checked first).
   goes through the slow path instead, so that messages are the same either way.
 - ``check_field_counts`` + ``read_text_frame``: the slow path, with Python's csv module for
   lines that contain quotes.
+
+Delimiters: European spreadsheet exports separate fields with semicolons, others with tabs or
+vertical bars. Every reader here detects the separator from the header line
+(:func:`detect_delimiter`: whichever of ``,`` ``;`` tab ``|`` splits it into the most fields,
+comma on a tie with comma) and reads the file with it, so such a file loads instead of being
+reported as "column missing"; a header that two other separators split equally is refused,
+naming both. Messages about field counts name a separator other than the comma.
 """
 
 from __future__ import annotations
@@ -28,12 +35,46 @@ import pyarrow.csv as pa_csv
 
 from saferplaces.ingest.errors import IngestError, RowProblem
 
-__all__ = ["decode", "check_field_counts", "read_text_frame", "read_text_table", "TextTable"]
+__all__ = ["DELIMITERS", "decode", "detect_delimiter", "check_field_counts", "read_text_frame",
+           "read_text_table", "TextTable"]
 
 _BOM = b"\xef\xbb\xbf"
 # str.splitlines() also breaks at these, which CSV readers do not
 _OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
+DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+
+
+def _first_line(text: str) -> str:
+    found = _LINE_BREAK.search(text)
+    return (text[: found.start()] if found else text).lstrip("\ufeff")
+
+
+def detect_delimiter(header_line: str, name: str = "") -> str:
+    """The field separator of a file, from its header line.
+
+    Rule: whichever of comma, semicolon, tab and vertical bar splits the header (quotes
+    respected) into the most fields; comma when none splits it or when comma ties for the most.
+    Raises ``IngestError`` naming both when two other separators tie, as the file could be read
+    either way.
+    """
+    fields = {d: len(next(csv.reader([header_line], delimiter=d), [])) for d in DELIMITERS}
+    most = max(fields.values())
+    tied = [d for d in DELIMITERS if fields[d] == most]
+    if most <= 1 or "," in tied:
+        return ","
+    if len(tied) > 1:
+        names = " and ".join(_DELIMITER_NAMES[d] for d in tied)
+        raise IngestError([RowProblem(
+            name, None, 1, None, header_line[:80],
+            f"the header splits into {most} columns at both {names}, so the field separator "
+            "is unclear: save the file separated by commas")])
+    return tied[0]
+
+
+def _separated_by(delimiter: str) -> str:
+    return "" if delimiter == "," else f" (fields separated by {_DELIMITER_NAMES[delimiter]})"
 
 
 def decode(data: bytes, name: str) -> str:
@@ -45,8 +86,12 @@ def decode(data: bytes, name: str) -> str:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         prefix = data[line_start:exc.start].decode("utf-8", errors="replace")
         header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
-        columns = next(csv.reader([header]))
-        field = prefix.count(",")  # approximate when quoted commas precede the bad byte
+        try:
+            delimiter = detect_delimiter(header.rstrip("\r"), name)
+        except IngestError:
+            delimiter = ","
+        columns = next(csv.reader([header], delimiter=delimiter))
+        field = prefix.count(delimiter)  # approximate when quoted separators precede the bad byte
         column = columns[field] if field < len(columns) else None
         raise IngestError([RowProblem(
             name, line - 1 if line > 1 else None, line, column,
@@ -65,31 +110,35 @@ def _physical_lines(text: str) -> list[str]:
     return lines
 
 
-def _is_blank(line: str) -> bool:
-    """pandas skips lines made only of spaces and tabs."""
-    return not line.strip(" \t")
+def _is_blank(line: str, delimiter: str = ",") -> bool:
+    """pandas skips lines made only of spaces and tabs (only of spaces when tabs separate)."""
+    return not line.strip(" " if delimiter == "\t" else " \t")
 
 
-def check_field_counts(text: str, name: str, expected: int) -> np.ndarray:
+def check_field_counts(text: str, name: str, expected: int,
+                       delimiter: str | None = None) -> np.ndarray:
     """Raise if any data row has a field count other than ``expected``.
 
     Returns, for each data row, its physical line number (header = line 1), skipping blank lines
-    as pandas does. Files with quoted line breaks fall back to the csv module.
+    as pandas does. Files with quoted line breaks fall back to the csv module. ``delimiter``:
+    default detected from the header (:func:`detect_delimiter`, which may raise).
     """
     lines = _physical_lines(text)
     if not lines:
         raise IngestError([RowProblem(name, None, 1, None, None, "the file is empty")])
+    d = delimiter or detect_delimiter(lines[0].lstrip("\ufeff"), name)
     body = lines[1:]
     line_numbers = np.arange(2, len(lines) + 1)
-    stripped = np.fromiter((not _is_blank(s) for s in body), dtype=bool, count=len(body))
+    stripped = np.fromiter((not _is_blank(s, d) for s in body), dtype=bool, count=len(body))
     if '"' not in text:
-        counts = np.fromiter((s.count(",") + 1 for s in body), dtype=np.int64, count=len(body))
+        counts = np.fromiter((s.count(d) + 1 for s in body), dtype=np.int64, count=len(body))
     else:
         quotes = np.fromiter((s.count('"') for s in body), dtype=np.int64, count=len(body))
         if (quotes % 2).any():
-            return _check_with_csv_module(text, name, expected)
+            return _check_with_csv_module(text, name, expected, d)
         counts = np.fromiter(
-            ((len(next(csv.reader([s]))) if q else s.count(",") + 1) for s, q in zip(body, quotes, strict=True)),
+            ((len(next(csv.reader([s], delimiter=d))) if q else s.count(d) + 1)
+             for s, q in zip(body, quotes, strict=True)),
             dtype=np.int64, count=len(body),
         )
     bad = np.flatnonzero(stripped & (counts != expected))
@@ -101,25 +150,26 @@ def check_field_counts(text: str, name: str, expected: int) -> np.ndarray:
             why = "is cut short" if n < expected else "has extra fields"
             problems.append(RowProblem(
                 name, row, int(line_numbers[index]), None, body[index][:80],
-                f"{why}: {n} fields where the header has {expected}",
+                f"{why}: {n} fields where the header has {expected}{_separated_by(d)}",
             ))
         raise IngestError(problems)
     return line_numbers[stripped]
 
 
-def _check_with_csv_module(text: str, name: str, expected: int) -> np.ndarray:
-    reader = csv.reader(io.StringIO(text))
+def _check_with_csv_module(text: str, name: str, expected: int, delimiter: str) -> np.ndarray:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     next(reader)
     rows: list[int] = []
     problems = []
     start = 2
     for row in reader:
-        if row and not (len(row) == 1 and _is_blank(row[0])):
+        if row and not (len(row) == 1 and _is_blank(row[0], delimiter)):
             if len(row) != expected:
                 why = "is cut short" if len(row) < expected else "has extra fields"
                 problems.append(RowProblem(
-                    name, len(rows) + 1, start, None, ",".join(row)[:80],
-                    f"{why}: {len(row)} fields where the header has {expected}",
+                    name, len(rows) + 1, start, None, delimiter.join(row)[:80],
+                    f"{why}: {len(row)} fields where the header has {expected}"
+                    f"{_separated_by(delimiter)}",
                 ))
             rows.append(start)
         start = reader.line_num + 1
@@ -128,10 +178,12 @@ def _check_with_csv_module(text: str, name: str, expected: int) -> np.ndarray:
     return np.asarray(rows, dtype=np.int64)
 
 
-def read_text_frame(text: str) -> pd.DataFrame:
-    """Every field as text; empty fields stay empty strings."""
+def read_text_frame(text: str, delimiter: str | None = None) -> pd.DataFrame:
+    """Every field as text; empty fields stay empty strings. ``delimiter``: default detected
+    from the header line (:func:`detect_delimiter`, which may raise ``IngestError``)."""
+    d = delimiter or detect_delimiter(_first_line(text))
     frame = pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, engine="c",
+        io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, engine="c", sep=d,
     )
     frame.columns = [c.strip() for c in frame.columns]
     return frame
@@ -143,7 +195,7 @@ class TextTable:
 
     ``header`` keeps every name in file order; ``columns`` holds the ones asked for (the first
     of any repeated name). Physical line numbers are worked out only when asked for, since
-    only error messages need them.
+    only error messages need them. ``delimiter`` is the field separator found.
     """
 
     name: str
@@ -152,18 +204,20 @@ class TextTable:
     num_rows: int
     data: bytes
     field_count: int
+    delimiter: str = ","
 
     def line_numbers(self) -> np.ndarray:
         """The physical line (header = 1) of each data row."""
-        return check_field_counts(decode(self.data, self.name), self.name, self.field_count)
+        return check_field_counts(decode(self.data, self.name), self.name, self.field_count,
+                                  self.delimiter)
 
 
-def _header_names(line: str) -> list[str]:
+def _header_names(line: str, delimiter: str = ",") -> list[str]:
     """Stripped header names; an empty one is ``Unnamed: <position>`` and repeats are renamed
     ``name.1``, ``name.2``... as pandas does, so the first of a repeated name is the one used."""
     counts: dict[str, int] = {}
     names = []
-    for position, raw in enumerate(next(csv.reader([line]))):
+    for position, raw in enumerate(next(csv.reader([line], delimiter=delimiter))):
         label = raw.strip() or f"Unnamed: {position}"
         seen = counts.get(label, 0)
         while seen:
@@ -178,11 +232,12 @@ def _header_names(line: str) -> list[str]:
 class _RowCounter:
     """pyarrow invalid-row handler: skip lines of spaces and tabs (as pandas does), note the rest."""
 
-    def __init__(self) -> None:
+    def __init__(self, delimiter: str = ",") -> None:
         self.bad = 0
+        self.delimiter = delimiter
 
     def __call__(self, row: pa_csv.InvalidRow) -> str:
-        if not (row.actual_columns == 1 and _is_blank(row.text)):
+        if not (row.actual_columns == 1 and _is_blank(row.text, self.delimiter)):
             self.bad += 1
         return "skip"
 
@@ -191,18 +246,21 @@ def read_text_table(data: bytes, name: str, columns: Iterable[str] | None = None
     """Every field as text, checked as ``check_field_counts`` does, fast.
 
     ``columns``: the header names to keep (all when ``None``); names not in the file are left out.
-    Raises ``IngestError`` for text that is not UTF-8, an empty file, or a row with the wrong
-    number of fields, with the same messages as the slow path.
+    The field separator is detected from the header (:func:`detect_delimiter`).
+    Raises ``IngestError`` for text that is not UTF-8, an empty file, a header that two
+    separators split equally, or a row with the wrong number of fields, with the same messages
+    as the slow path.
     """
     text = decode(data, name)  # UTF-8 check over the whole file, with a precise message
-    first_break = _LINE_BREAK.search(text)
-    header_line = text[: first_break.start()] if first_break else text
+    header_line = _first_line(text)
     del text
-    names = _header_names(header_line) if header_line.strip(" \t") and '"' not in header_line else []
+    d = detect_delimiter(header_line, name)
+    names = (_header_names(header_line, d) if header_line.strip(" \t") and '"' not in header_line
+             else [])
     if len(names) > 1:
         keep = None if columns is None else set(columns)
         wanted = [n for n in names if keep is None or n in keep]
-        counter = _RowCounter()
+        counter = _RowCounter(d)
         body = pa.py_buffer(data)
         if data.startswith(_BOM):
             body = body.slice(len(_BOM))
@@ -210,7 +268,8 @@ def read_text_table(data: bytes, name: str, columns: Iterable[str] | None = None
             table = pa_csv.read_csv(
                 body,
                 read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
-                parse_options=pa_csv.ParseOptions(newlines_in_values=data.find(b'"') >= 0,
+                parse_options=pa_csv.ParseOptions(delimiter=d,
+                                                  newlines_in_values=data.find(b'"') >= 0,
                                                   invalid_row_handler=counter),
                 convert_options=pa_csv.ConvertOptions(
                     column_types={n: pa.string() for n in names}, include_columns=wanted,
@@ -220,7 +279,7 @@ def read_text_table(data: bytes, name: str, columns: Iterable[str] | None = None
             table = None
         if table is not None and not counter.bad:
             return TextTable(name, tuple(names), {n: table.column(n) for n in wanted},
-                             table.num_rows, data, len(names))
+                             table.num_rows, data, len(names), d)
     return _slow_text_table(data, name, columns)
 
 
@@ -228,14 +287,15 @@ def _slow_text_table(data: bytes, name: str, columns: Iterable[str] | None) -> T
     text = decode(data, name)
     if not text.strip():
         raise IngestError([RowProblem(name, None, 1, None, None, "the file is empty")])
-    header = text.split("\n", 1)[0].strip()
-    expected = len(next(csv.reader([header]))) if '"' in header else header.count(",") + 1
-    check_field_counts(text, name, expected)
-    frame = read_text_frame(text)
+    header = _first_line(text)
+    d = detect_delimiter(header, name)
+    expected = len(next(csv.reader([header], delimiter=d))) if '"' in header else header.count(d) + 1
+    check_field_counts(text, name, expected, d)
+    frame = read_text_frame(text, d)
     names = tuple(str(c) for c in frame.columns)
     keep = None if columns is None else set(columns)
     kept: dict[str, pa.ChunkedArray] = {}
     for position, label in enumerate(names):
         if label not in kept and (keep is None or label in keep):
             kept[label] = pa.chunked_array([pa.array(frame.iloc[:, position], type=pa.string())])
-    return TextTable(name, names, kept, len(frame), data, expected)
+    return TextTable(name, names, kept, len(frame), data, expected, d)

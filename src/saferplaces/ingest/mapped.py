@@ -1,23 +1,54 @@
 """Any partner CSV through a declarative TOML mapping (see ``mappings/*.toml`` and the README).
 
 A mapping says which column feeds which store field, how dates are written, which coordinate
-system the file uses, how categories translate, and which columns carry flags.
+system the file uses, how categories translate, and which columns carry flags. Placeholder
+references (``UNKNOWN``, ``N/A``, ``0``...; ``saferplaces.ingest.references``, extended by
+``[references] placeholders``) in ``source_ref``, ``victim_ref`` and ``location`` are read as
+missing and counted; a row without a reference is identified by a fingerprint of its content.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
-from saferplaces.analysis.frame import FLAG_COLUMNS, HATE_STRANDS
-from saferplaces.geo import to_bng, to_wgs84
+from saferplaces.analysis.frame import (
+    FLAG_COLUMNS,
+    HATE_STRANDS,
+    LOCAL_TIMEZONE,
+    as_local,
+    local_to_utc,
+)
+from saferplaces.geo import (
+    BNG,
+    UNITED_KINGDOM,
+    WGS84,
+    CrsError,
+    Region,
+    area_of_use,
+    check_points,
+    describe_point,
+    from_crs,
+    parse_crs,
+    to_bng,
+    to_wgs84,
+)
 from saferplaces.ingest.columns import TEXT_LIMITS, complete
 from saferplaces.ingest.csvtext import check_field_counts, decode, read_text_frame
 from saferplaces.ingest.errors import IngestError, RowProblem
+from saferplaces.ingest.references import (
+    REFERENCE_FIELDS,
+    PlaceholderCount,
+    count_placeholders,
+    placeholder_mask,
+    validate_placeholders,
+)
 
 SHIPPED = Path(__file__).parent / "mappings"
 TEXT_FIELDS = ("source_ref", "category", "location", "lsoa_code", "outcome", "context", "victim_ref")
@@ -40,7 +71,7 @@ class Mapping:
     time_format: str
     precision: str
     timezone: str
-    system: str  # "wgs84" or "bng"
+    system: str  # "wgs84", "bng" or "EPSG:<code>"
     coordinate_columns: tuple[str, str]
     category_map: dict[str, str] = field(default_factory=dict)
     unmapped_categories: str = "keep"
@@ -48,6 +79,7 @@ class Mapping:
     hate_column: str | None = None
     synthetic_column: str | None = None
     description: str = ""
+    placeholders: tuple[str, ...] = ()  # extra placeholder references ([references])
 
 
 def shipped_mappings() -> dict[str, Path]:
@@ -85,14 +117,11 @@ def load_mapping(path_or_name: str | Path) -> Mapping:
     precision = data.get("time", {}).get("precision", "day")
     if precision not in PRECISIONS:
         raise MappingError(f"{path}: [time] precision must be one of {PRECISIONS}")
-    system = data.get("coordinates", {}).get("system", "wgs84").lower()
-    if system == "wgs84":
-        coordinate_columns = (need("coordinates", "longitude"), need("coordinates", "latitude"))
-    elif system in ("bng", "epsg:27700", "british national grid"):
-        system = "bng"
+    system = _system(path, data.get("coordinates", {}).get("system", "wgs84"))
+    if system == "bng" or (system != "wgs84" and not parse_crs(system).is_geographic):
         coordinate_columns = (need("coordinates", "easting"), need("coordinates", "northing"))
     else:
-        raise MappingError(f"{path}: [coordinates] system must be 'wgs84' or 'bng'")
+        coordinate_columns = (need("coordinates", "longitude"), need("coordinates", "latitude"))
     flags: dict[str, tuple[str, tuple[str, ...]]] = {}
     for flag, spec in data.get("flags", {}).items():
         if flag not in FLAG_COLUMNS:
@@ -112,7 +141,7 @@ def load_mapping(path_or_name: str | Path) -> Mapping:
         time_column=need("time", "column"),
         time_format=need("time", "format"),
         precision=precision,
-        timezone=data.get("time", {}).get("timezone", "Europe/London"),
+        timezone=_timezone(path, data.get("time", {}).get("timezone", LOCAL_TIMEZONE)),
         system=system,
         coordinate_columns=coordinate_columns,
         category_map=dict(categories.get("map", {})),
@@ -120,7 +149,50 @@ def load_mapping(path_or_name: str | Path) -> Mapping:
         flags=flags,
         hate_column=data.get("hate", {}).get("column"),
         synthetic_column=data["source"].get("synthetic_column"),
+        placeholders=_placeholders(path, data.get("references", {})),
     )
+
+
+def _system(path: Path, given: object) -> str:
+    """``wgs84``, ``bng`` or ``EPSG:<code>`` for any EPSG code pyproj knows (``MappingError``
+    otherwise)."""
+    text = str(given).strip().lower()
+    if text in ("wgs84", "epsg:4326", "4326"):
+        return "wgs84"
+    if text in ("bng", "epsg:27700", "27700", "british national grid"):
+        return "bng"
+    try:
+        return f"EPSG:{parse_crs(text).to_epsg()}"
+    except CrsError as exc:
+        raise MappingError(f"{path}: [coordinates] system must be 'wgs84', 'bng' or an EPSG code: {exc}") from None
+
+
+def _system_crs(system: str) -> str:
+    return {"wgs84": WGS84, "bng": BNG}.get(system, system)
+
+
+def _placeholders(path: Path, table: object) -> tuple[str, ...]:
+    """Extra placeholder references from ``[references] placeholders = [...]``, added to the
+    defaults of ``saferplaces.ingest.references`` (``MappingError`` if malformed)."""
+    if not isinstance(table, dict):
+        raise MappingError(f"{path}: [references] must be a table, e.g. [references] placeholders = [\"XX\"]")
+    unknown = set(table) - {"placeholders"}
+    if unknown:
+        raise MappingError(f"{path}: [references] has unknown keys {sorted(unknown)}; known: ['placeholders']")
+    try:
+        return validate_placeholders(table.get("placeholders", []), "[references] placeholders")
+    except ValueError as exc:
+        raise MappingError(f"{path}: {exc}") from None
+
+
+def _timezone(path: Path, name: object) -> str:
+    """The mapping's time zone, checked against the tz database (``MappingError`` if unknown)."""
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise MappingError(f"{path}: [time] timezone {name!r} is not a time zone name such as "
+                           f"{LOCAL_TIMEZONE!r}") from None
+    return str(name)
 
 
 @dataclass
@@ -129,9 +201,18 @@ class MappedFile:
     problems: list[RowProblem]
     rows_read: int
     synthetic: bool
+    placeholders: list[PlaceholderCount] = field(default_factory=list)
 
 
-def parse_mapped(data: bytes, name: str, mapping: Mapping, *, skip_invalid: bool = False) -> MappedFile:
+def parse_mapped(data: bytes, name: str, mapping: Mapping, *, skip_invalid: bool = False,
+                 area: Region = UNITED_KINGDOM) -> MappedFile:
+    """Validate and normalise one partner CSV through ``mapping``.
+
+    Coordinates (``_check_places``): each located row must lie in its system's area of use and in
+    ``area`` (default the United Kingdom; the store passes the partnership's area); rows at 0, 0,
+    with their two numbers swapped, or outside are bad rows naming their coordinates. Without
+    ``skip_invalid`` any bad row raises ``IngestError``; with it, bad rows become problems.
+    """
     text = decode(data, name)
     header = read_text_frame(text.split("\n", 1)[0] + "\n").columns
     line_numbers = check_field_counts(text, name, len(header))
@@ -149,15 +230,18 @@ def parse_mapped(data: bytes, name: str, mapping: Mapping, *, skip_invalid: bool
     bad = np.zeros(n, dtype=bool)
     problems: list[RowProblem] = []
 
-    def flag(mask: np.ndarray, column: str, reason: str) -> None:
+    def flag(mask: np.ndarray, column: str, reason: str | Callable[[int], str]) -> None:
         nonlocal bad
         for index in np.flatnonzero(mask & ~bad)[:50]:
             problems.append(RowProblem(name, int(index) + 1, int(line_numbers[index]), column,
-                                       str(raw[column].iat[index]), reason))
+                                       str(raw[column].iat[index]),
+                                       reason if isinstance(reason, str) else reason(int(index))))
         bad |= mask
 
     time_text = raw[mapping.time_column]
-    parsed = pd.to_datetime(time_text, format=mapping.time_format, errors="coerce")
+    # a format with a UTC offset (%z) may meet several offsets in one file: read them as instants
+    parsed = pd.to_datetime(time_text, format=mapping.time_format, errors="coerce",
+                            utc="%z" in mapping.time_format)
     flag(parsed.isna().to_numpy(), mapping.time_column, f"is not a date in the form {mapping.time_format}")
     category_column = mapping.columns["category"]
     categories = raw[category_column]
@@ -175,9 +259,11 @@ def parse_mapped(data: bytes, name: str, mapping: Mapping, *, skip_invalid: bool
         (xlo, xhi), (ylo, yhi) = BNG_BOUNDS
         flag(~np.isnan(a) & ((a < xlo) | (a > xhi)), first, "is not a British National Grid easting")
         flag(~np.isnan(b) & ((b < ylo) | (b > yhi)), second, "is not a British National Grid northing")
-    else:
+    elif mapping.system == "wgs84":
         flag(np.abs(np.nan_to_num(a)) > 180, first, "is outside -180..180")
         flag(np.abs(np.nan_to_num(b)) > 90, second, "is outside -90..90")
+    for mask, reason in _check_places(a, b, mapping.system, area):
+        flag(mask, first, reason)
     if mapping.hate_column:
         strand = raw[mapping.hate_column].str.lower().str.replace(" ", "_")
         flag(~strand.isin(("", *HATE_STRANDS)).to_numpy(), mapping.hate_column,
@@ -186,11 +272,14 @@ def parse_mapped(data: bytes, name: str, mapping: Mapping, *, skip_invalid: bool
         limit = TEXT_LIMITS.get(fieldname)
         if limit:
             flag((raw[column].str.len() > limit).to_numpy(), column, f"is longer than {limit} characters")
+    # placeholder references (UNKNOWN, N/A, 0) are missing: never a person, place or identity
+    placeholder = {f: placeholder_mask(raw[c], mapping.placeholders)
+                   for f, c in mapping.columns.items() if f in REFERENCE_FIELDS}
     ref_column = mapping.columns.get("source_ref")
     if ref_column:
         refs = raw[ref_column]
-        flag((refs == "").to_numpy(), ref_column, "is empty (every row needs a reference)")
-        flag(refs.duplicated().to_numpy() & (refs != "").to_numpy(), ref_column,
+        real = (refs != "").to_numpy() & ~placeholder["source_ref"]
+        flag(refs.where(real).duplicated().to_numpy() & real, ref_column,
              "repeats a reference used on an earlier row")
     problems.sort(key=lambda p: p.row or 0)
     if problems and not skip_invalid:
@@ -200,7 +289,27 @@ def parse_mapped(data: bytes, name: str, mapping: Mapping, *, skip_invalid: bool
     frame = _normalise(good, when, a[keep], b[keep], mapping)
     synthetic = bool(mapping.synthetic_column and mapping.synthetic_column in raw.columns
                      and raw[mapping.synthetic_column].str.lower().isin(("true", "yes", "y", "1", "synthetic")).any())
-    return MappedFile(frame, problems, n, synthetic)
+    found = [count_placeholders(good[mapping.columns[f]], mask[keep], field=f, column=mapping.columns[f])
+             for f, mask in placeholder.items()]
+    return MappedFile(frame, problems, n, synthetic, [c for c in found if c is not None])
+
+
+def _check_places(a: np.ndarray, b: np.ndarray, system: str,
+                  area: Region) -> list[tuple[np.ndarray, Callable[[int], str]]]:
+    """Masks of rows whose coordinates are at 0, 0, outside the system's area of use, swapped
+    (outside ``area`` but inside it with the two numbers exchanged) or outside ``area``, each with
+    a reason naming the row's numbers (``saferplaces.geo.check_points``)."""
+    crs = _system_crs(system)
+    geographic = parse_crs(crs).is_geographic
+    lon, lat = from_crs(a, b, crs)
+    in_use = check_points(lon, lat, area_of_use(crs), given=(a, b), swapped=(lon, lat))
+    partnership = check_points(lon, lat, area, given=(a, b), swapped=from_crs(b, a, crs))
+    found = []
+    for kind, check, region in (("null_island", in_use, area), ("outside", in_use, area_of_use(crs)),
+                                ("swapped", partnership, area), ("outside", partnership, area)):
+        found.append((getattr(check, kind), lambda i, kind=kind, region=region: describe_point(
+            kind, a[i], b[i], region, geographic=geographic)))
+    return found
 
 
 def _normalise(raw: pd.DataFrame, when: pd.Series, a: np.ndarray, b: np.ndarray, mapping: Mapping) -> pd.DataFrame:
@@ -212,13 +321,14 @@ def _normalise(raw: pd.DataFrame, when: pd.Series, a: np.ndarray, b: np.ndarray,
         x, y = a, b
         lon, lat = to_wgs84(a, b)
     else:
-        lon, lat = a, b
-        x, y = to_bng(a, b)
+        lon, lat = from_crs(a, b, _system_crs(mapping.system))
+        x, y = to_bng(lon, lat)
     frame["lon"], frame["lat"], frame["x"], frame["y"] = lon, lat, x, y
+    # Dates and months are local ones (a report at 00:30 BST on 1 June is a June report);
+    # only minute times are instants, stored in UTC (rule for clock changes: local_to_utc).
+    when = as_local(when, mapping.timezone)
     if mapping.precision == "minute":
-        local = when.dt.tz_localize(mapping.timezone, ambiguous="NaT", nonexistent="shift_forward")
-        local = local.fillna(when.dt.tz_localize("UTC"))
-        occurred = local.dt.tz_convert("UTC").dt.tz_localize(None)
+        occurred = local_to_utc(when, mapping.timezone)
     elif mapping.precision == "day":
         occurred = when.dt.normalize()
     else:
@@ -233,10 +343,24 @@ def _normalise(raw: pd.DataFrame, when: pd.Series, a: np.ndarray, b: np.ndarray,
         strand = raw[mapping.hate_column].str.lower().str.replace(" ", "_")
         for name in HATE_STRANDS:
             frame[f"hate_{name}"] = (strand == name).to_numpy()
-    if "source_ref" not in mapping.columns:
-        content = raw.astype(str)
-        digest = pd.util.hash_pandas_object(content, index=False, hash_key="saferplaces-map01")
-        key = "fp:" + digest.map(lambda v: f"{v:016x}")
-        occurrence = key.groupby(key, sort=False).cumcount()
-        frame["source_ref"] = key.where(occurrence == 0, key + "#" + occurrence.astype(str))
+    for fieldname in REFERENCE_FIELDS:
+        if fieldname in frame.columns:
+            frame.loc[placeholder_mask(frame[fieldname], mapping.placeholders), fieldname] = ""
+    # a row with no reference (none mapped, blank or a placeholder) is identified by its content
+    if "source_ref" not in frame.columns:
+        frame["source_ref"] = ""
+    no_ref = frame["source_ref"].eq("")
+    if no_ref.any():
+        frame.loc[no_ref, "source_ref"] = _fingerprints(raw.loc[no_ref])
     return complete(frame.reset_index(drop=True))
+
+
+def _fingerprints(raw: pd.DataFrame) -> pd.Series:
+    """``fp:`` and a keyed 64-bit hash of each row's text as read (before placeholders are
+    blanked, so adding a placeholder to a mapping later changes no identity), ``#n`` on the
+    n-th repeat of identical rows. (pandas needs a 16-byte key: the earlier 17-byte one failed
+    on every file, so no stored identity used it.)"""
+    digest = pd.util.hash_pandas_object(raw.astype(str), index=False, hash_key="saferplaces-map1")
+    key = "fp:" + digest.map(lambda v: f"{v:016x}")
+    occurrence = key.groupby(key, sort=False).cumcount()
+    return key.where(occurrence == 0, key + "#" + occurrence.astype(str))

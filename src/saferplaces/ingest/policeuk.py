@@ -4,6 +4,14 @@ What real files do, and what this reader does about it:
 
 - ASB rows have no Crime ID: their identity is a fingerprint of the row's content plus the
   occurrence number of identical rows in the file (police.uk repeats identical ASB rows).
+- A Crime ID repeated within a file: rows identical in every column are the crime published
+  twice and are loaded once (``ParsedFile.repeats`` counts the others); rows that differ are
+  bad rows (which one is right cannot be told).
+- A file is the whole of its force's month (``UNIT_COLUMNS``): a later download of the same
+  month replaces the earlier one in the store (``saferplaces.incidents.identity``). Between two
+  publications police.uk re-codes LSOAs and updates outcomes, so an ASB row of a later
+  download is matched to a stored one on what stays the same (``STABLE_COLUMNS``), not on its
+  fingerprint.
 - Rows with no location (``No Location``, empty Longitude/Latitude): kept, with no coordinates;
   they count in totals but not on maps or in spatial analysis.
 - Locations are snapped to anonymous map points and only the month is known: stored with
@@ -12,13 +20,16 @@ What real files do, and what this reader does about it:
 - Extra columns beyond the twelve are ignored; a missing required column rejects the file.
 - Crime types from before 2013 ("Violent crime", "Public disorder and weapons") are accepted.
 - Empty LSOA code: the incident is placed in an LSOA by point-in-polygon, if LSOAs are loaded.
+- A location at 0, 0, with latitude and longitude swapped, or outside the area the caller passes
+  (police.uk's coverage, or the partnership's loaded areas with a margin): row rejected, its
+  coordinates named (``saferplaces.geo.check_points``).
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from saferplaces.analysis.frame import POLICE_UK_CRIME_TYPES
-from saferplaces.geo import to_bng
+from saferplaces.geo import POLICE_UK_AREA, Region, check_points, describe_point, to_bng
 from saferplaces.ingest.columns import TEXT_LIMITS, complete
 from saferplaces.ingest.csvtext import TextTable, read_text_table
 from saferplaces.ingest.errors import IngestError, RowProblem
@@ -43,7 +54,8 @@ KNOWN_CRIME_TYPES = frozenset(POLICE_UK_CRIME_TYPES + HISTORICAL_CRIME_TYPES)
 FILE_PATTERN = re.compile(r"\d{4}-\d{2}-.+-street\.csv$")
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
-__all__ = ["SOURCE", "COLUMNS", "PoliceUkFile", "ParsedFile", "discover", "parse"]
+__all__ = ["SOURCE", "COLUMNS", "UNIT_COLUMNS", "STABLE_COLUMNS", "PoliceUkFile", "ParsedFile", "discover",
+           "parse"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class ParsedFile:
     frame: pd.DataFrame  # store columns, good rows only
     problems: list[RowProblem]
     rows_read: int
+    repeats: int = 0  # rows repeating an earlier row with the same Crime ID exactly: not in ``frame``
 
 
 def discover(paths: list[Path]) -> Iterator[PoliceUkFile]:
@@ -93,8 +106,12 @@ def _zip_members(path: Path) -> Iterator[PoliceUkFile]:
                 yield PoliceUkFile(f"{path}!{member}", path, member)
 
 
-def parse(data: bytes, name: str, *, skip_invalid: bool = False) -> ParsedFile:
+def parse(data: bytes, name: str, *, skip_invalid: bool = False, area: Region = POLICE_UK_AREA) -> ParsedFile:
     """Validate and normalise one street-level file.
+
+    A located row must lie in ``area`` (default: police.uk's coverage; the store passes the
+    partnership's area): rows at 0, 0, with latitude and longitude swapped, or outside it are
+    bad rows naming their coordinates (``saferplaces.geo.check_points``).
 
     Without ``skip_invalid`` any bad row raises ``IngestError`` (the whole file is rejected);
     with it, bad rows are returned as problems and the good rows are kept.
@@ -107,15 +124,19 @@ def parse(data: bytes, name: str, *, skip_invalid: bool = False) -> ParsedFile:
     raw = {c: table.columns[c] for c in COLUMNS}
     for column in ("Month", "Crime type", "Longitude", "Latitude", "LSOA code"):
         raw[column] = pc.utf8_trim_whitespace(raw[column])
-    checked = _validate(raw, table)
-    if checked.problems and not skip_invalid:
-        raise IngestError(checked.problems)
-    good = ~checked.bad
+    checked = _validate(raw, table, area)
+    repeats = _repeated_crime_ids(raw, table, checked.bad)
+    problems = checked.problems
+    if repeats.problems:
+        problems = sorted(problems + repeats.problems, key=lambda p: p.row or 0)
+    if problems and not skip_invalid:
+        raise IngestError(problems)
+    good = ~(checked.bad | repeats.conflicting | repeats.duplicate)
     if not good.all():
         keep = pa.array(good)
         raw = {c: v.filter(keep) for c, v in raw.items()}
     return ParsedFile(_normalise(raw, checked.lon[good], checked.lat[good], checked.point[good]),
-                      checked.problems, table.num_rows)
+                      problems, table.num_rows, repeats=int(repeats.duplicate.sum()))
 
 
 @dataclass(frozen=True)
@@ -151,20 +172,21 @@ def _matches(text: pa.ChunkedArray, pattern: re.Pattern) -> np.ndarray:
     return ok[codes]
 
 
-def _validate(raw: dict[str, pa.ChunkedArray], table: TextTable) -> _Checked:
+def _validate(raw: dict[str, pa.ChunkedArray], table: TextTable, area: Region) -> _Checked:
     n = table.num_rows
     bad = np.zeros(n, dtype=bool)
     problems: list[RowProblem] = []
     lines: list[np.ndarray] = []
 
-    def flag(mask: np.ndarray, column: str, reason: str) -> None:
+    def flag(mask: np.ndarray, column: str, reason: str | Callable[[int], str]) -> None:
         nonlocal bad
         first = np.flatnonzero(mask & ~bad)[:50]
         if first.size and not lines:
             lines.append(table.line_numbers())  # only error messages need physical lines
         for index in first:
             problems.append(RowProblem(table.name, int(index) + 1, int(lines[0][index]), column,
-                                       str(raw[column][int(index)].as_py()), reason))
+                                       str(raw[column][int(index)].as_py()),
+                                       reason if isinstance(reason, str) else reason(int(index))))
         bad |= mask
 
     def array(values: pa.ChunkedArray) -> np.ndarray:
@@ -183,6 +205,10 @@ def _validate(raw: dict[str, pa.ChunkedArray], table: TextTable) -> _Checked:
     flag(np.abs(np.nan_to_num(lon)) > 180, "Longitude", "is outside -180..180")
     flag(np.abs(np.nan_to_num(lat)) > 90, "Latitude", "is outside -90..90")
     flag(np.isnan(lon) != np.isnan(lat), "Longitude", "has a longitude or latitude without the other")
+    places = check_points(lon, lat, area)
+    for kind in ("null_island", "swapped", "outside"):
+        flag(getattr(places, kind), "Longitude",
+             lambda i, kind=kind: describe_point(kind, lon[i], lat[i], area))
     for column, limit in (("Crime ID", TEXT_LIMITS["source_ref"] - 8), ("Location", TEXT_LIMITS["location"]),
                           ("LSOA code", TEXT_LIMITS["lsoa_code"]), ("LSOA name", TEXT_LIMITS["lsoa_name"]),
                           ("Last outcome category", TEXT_LIMITS["outcome"]),
@@ -196,6 +222,11 @@ def _validate(raw: dict[str, pa.ChunkedArray], table: TextTable) -> _Checked:
 
 FINGERPRINT_COLUMNS = ("Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
                        "LSOA code", "Crime type", "Context")
+#: store columns naming what a police.uk file is the whole of: one force's month
+UNIT_COLUMNS = ("reported_by", "month")
+#: store columns of an ASB row that stay the same when police.uk publishes its month again
+#: (the LSOA code and name are re-coded with new LSOA boundaries; outcomes are updated)
+STABLE_COLUMNS = ("reported_by", "falls_within", "month", "category", "lon", "lat", "location", "context")
 
 
 def _hashes(content: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -225,17 +256,60 @@ def _occurrences(*keys: np.ndarray) -> np.ndarray:
     return table.groupby(list(range(len(keys))), sort=False).cumcount().to_numpy()
 
 
+@dataclass(frozen=True)
+class _Repeats:
+    duplicate: np.ndarray  # the same row as an earlier one with its Crime ID: the crime once more
+    conflicting: np.ndarray  # a Crime ID on rows that differ: bad rows
+    problems: list[RowProblem]
+
+
+def _repeated_crime_ids(raw: dict[str, pa.ChunkedArray], table: TextTable, bad: np.ndarray) -> _Repeats:
+    """Rows (among those not ``bad``) whose Crime ID an earlier row of the file also has.
+
+    A Crime ID names one crime. Rows repeating it with every column the same are the crime
+    published twice: the first is kept and the repeats are counted (``duplicate``). When the rows
+    differ in any column, which one is right cannot be told: every row of that Crime ID is bad
+    (``conflicting``), each with a problem naming the other rows and the first column that
+    differs.
+    """
+    none = np.zeros(table.num_rows, dtype=bool)
+    crime_id = raw["Crime ID"]
+    if _all_distinct(crime_id):  # the usual case, checked without a hash table of strings
+        return _Repeats(none, none, [])
+    ids = pd.Series(crime_id.to_numpy(zero_copy_only=False), dtype=object)
+    usable = (ids != "").to_numpy() & ~bad
+    repeated = np.flatnonzero(ids.where(usable).duplicated(keep=False).to_numpy() & usable)
+    if not repeated.size:
+        return _Repeats(none, none, [])
+    take = pa.array(repeated)
+    rows = pd.DataFrame({c: raw[c].take(take).to_numpy(zero_copy_only=False) for c in COLUMNS},
+                        index=repeated)
+    distinct = rows.drop_duplicates()
+    contested = distinct["Crime ID"][distinct["Crime ID"].duplicated(keep=False)].unique()
+    in_conflict = rows["Crime ID"].isin(contested)
+    duplicate, conflicting = none.copy(), none.copy()
+    duplicate[repeated[(rows.duplicated() & ~in_conflict).to_numpy()]] = True
+    conflicting[repeated[in_conflict.to_numpy()]] = True
+    problems = []
+    lines = table.line_numbers() if len(contested) else None
+    for _, group in rows[in_conflict].groupby("Crime ID", sort=False):
+        for index, row in group.iterrows():
+            others = ", ".join(str(int(i) + 1) for i in group.index if i != index)
+            column = next(c for _, other in group.iterrows() for c in COLUMNS if other[c] != row[c])
+            problems.append(RowProblem(table.name, int(index) + 1, int(lines[index]), "Crime ID",
+                                       str(row["Crime ID"]),
+                                       f"is also on row(s) {others} with different values (first "
+                                       f"difference: '{column}'): which row is right cannot be told"))
+    return _Repeats(duplicate, conflicting, problems)
+
+
 def _identities(raw: dict[str, pa.ChunkedArray]) -> pa.ChunkedArray:
-    """Crime ID where given; otherwise a content fingerprint; then ``#n`` on the n-th repeat
-    (counting from 0) of an identity already seen earlier in the file."""
+    """Crime ID where given (unique by now: see ``_repeated_crime_ids``); otherwise a content
+    fingerprint, with ``#n`` on the n-th repeat (counting from 0) of an identical row."""
     crime_id = raw["Crime ID"]
     no_id = pc.equal(crime_id, "").to_numpy()
-    occurrence = np.zeros(len(crime_id), dtype=np.int64)
-    if not _all_distinct(crime_id):  # rare: a Crime ID repeated within the file
-        codes = pc.dictionary_encode(crime_id).combine_chunks().indices.to_numpy(zero_copy_only=False)
-        occurrence[~no_id] = _occurrences(codes[~no_id])
     if not no_id.any():
-        return _number_repeats(crime_id, occurrence)
+        return crime_id
     rows = np.flatnonzero(no_id)
     take = pa.array(rows)
     high, low = _hashes(pa.table({c: raw[c].take(take) for c in FINGERPRINT_COLUMNS}).to_pandas())
@@ -252,7 +326,7 @@ def _identities(raw: dict[str, pa.ChunkedArray]) -> pa.ChunkedArray:
         digest = pa.array(text, type=pa.string())
     else:
         digest = _strings(digests)
-    return _number_repeats(pc.replace_with_mask(crime_id, pa.array(no_id), digest), occurrence)
+    return pc.replace_with_mask(crime_id, pa.array(no_id), digest)
 
 
 def _strings(values: np.ndarray) -> pa.StringArray:
