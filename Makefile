@@ -5,6 +5,8 @@ test:
 
 lint:
 	ruff check src tests benchmarks
+	lint-imports
+	mypy
 
 bench:
 	python benchmarks/ingest.py

@@ -4,7 +4,7 @@
 
 Generates the demo town (scale 1: about 20,000 police.uk rows a year for 3 years, plus
 partner records) into a temporary folder unless ``--town`` names one already generated, loads
-it the way the store would (``assessment.demo_inputs``), then times each stage: the
+it the way the store would (``demo.inputs``), then times each stage: the
 assessment itself (``run_assessment``), the HTML report, the PDF (WeasyPrint), the JSON, and
 the public version (which reuses the full report's charts that do not differ). Target: the
 full assessment with its HTML, PDF and JSON under 15 s.
@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from saferplaces.assessment import charts, load_config, render_html, render_pdf, run_assessment
-from saferplaces.assessment.demo_inputs import demo_inputs, load_town
 from saferplaces.demo import generate_town
+from saferplaces.demo.inputs import demo_inputs, load_town
+from saferplaces.strategic import charts, load_config, render_html, render_pdf, run_assessment
 
 TARGET_SECONDS = 15.0
 

@@ -62,10 +62,10 @@ def write_file(path: Path, rows: int, seed: int = 0) -> None:
 CHILD = """
 import json, os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferplaces.web.settings")
-from saferplaces.cli import setup_django
+from saferplaces.commands.common import setup_django
 setup_django()
 from django.db import connection
-from saferplaces.incidents.services import import_areas, ingest_police_uk
+from saferplaces.apps.incidents.services import import_areas, ingest_police_uk
 
 def process_cpu(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()

@@ -216,8 +216,8 @@ def test_by_area_rows_are_harmonised_too():
 def test_the_assessment_compares_renamed_and_split_types_as_one_series():
     import dataclasses
 
-    from saferplaces.assessment import Period, load_config, run_assessment
-    from tests.assessment.smalltown import build
+    from saferplaces.strategic import Period, load_config, run_assessment
+    from tests.strategic.smalltown import build
 
     base = build()
     shift = pd.DateOffset(months=-139)  # 2023-01..2025-12 becomes 2011-06..2014-05

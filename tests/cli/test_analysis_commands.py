@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from saferplaces.cli import load_demo, main
+from saferplaces.cli import main
+from saferplaces.commands.demo import load_demo
 from saferplaces.demo import generate_town
 
 pytestmark = pytest.mark.django_db(transaction=True)

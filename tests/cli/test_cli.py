@@ -8,8 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from saferplaces.apps.incidents.models import Incident
 from saferplaces.cli import main
-from saferplaces.incidents.models import Incident
 from tests.conftest import COLCHESTER_ROWS, write_police_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -199,7 +199,7 @@ def test_near_repeat_refuses_rows_that_do_not_fit_the_date_format(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_store_hands_analyses_the_uk_time_and_month_of_a_minute_report():
-    from saferplaces.incidents.services import incident_frame, ingest_mapped
+    from saferplaces.apps.incidents.services import incident_frame, ingest_mapped
     from saferplaces.ingest.mapped import load_mapping
 
     ingest_mapped([DAY_BOUNDARY / "asb.csv"], load_mapping("council-asb"))

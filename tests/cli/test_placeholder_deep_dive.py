@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from saferplaces.assessment import deep_dive, load_config, render_deep_dive_html
-from tests.assessment.smalltown import build
+from saferplaces.strategic import deep_dive, load_config, render_deep_dive_html
+from tests.strategic.smalltown import build
 
 CASE = Path(__file__).parents[1] / "data" / "cases" / "placeholder-references"
 
@@ -73,9 +73,9 @@ def test_a_store_loaded_before_placeholders_were_recognised_gives_the_same_rate(
     # put the placeholders back into the store, as an ingest before this rule would have left them
     script = (
         "import json, sys\n"
-        "from saferplaces.cli import setup_django\n"
+        "from saferplaces.commands.common import setup_django\n"
         "setup_django()\n"
-        "from saferplaces.incidents.models import Incident\n"
+        "from saferplaces.apps.incidents.models import Incident\n"
         "for ref, victim in json.loads(sys.stdin.read()):\n"
         "    Incident.objects.filter(source='local', source_ref=ref).update(victim_ref=victim)\n"
     )

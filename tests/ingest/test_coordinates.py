@@ -246,8 +246,8 @@ def test_an_irish_grid_boundary_is_converted_to_wgs84(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_store_rejects_partner_points_far_from_its_loaded_areas(tmp_path):
-    from saferplaces.incidents.models import Incident
-    from saferplaces.incidents.services import import_areas, ingest_mapped, partnership_area
+    from saferplaces.apps.incidents.models import Incident
+    from saferplaces.apps.incidents.services import import_areas, ingest_mapped, partnership_area
 
     assert partnership_area(geo.UNITED_KINGDOM) is geo.UNITED_KINGDOM
     import_areas(CRS_CASE / "wards-3857.geojson", "ward")
@@ -266,7 +266,7 @@ def test_the_store_rejects_partner_points_far_from_its_loaded_areas(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_case_ward_in_web_mercator_holds_the_asb_row(tmp_path):
-    from saferplaces.incidents.services import area_membership, import_areas, ingest_police_uk
+    from saferplaces.apps.incidents.services import area_membership, import_areas, ingest_police_uk
 
     result = import_areas(CRS_CASE / "wards-3857.geojson", "ward")
     assert result.created == 1

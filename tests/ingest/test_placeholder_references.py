@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from saferplaces.ingest.errors import IngestError
-from saferplaces.ingest.mapped import MappingError, load_mapping, parse_mapped
-from saferplaces.ingest.references import (
+from saferplaces.analysis.references import (
     DEFAULT_PLACEHOLDERS,
     normalise_reference,
     placeholder_mask,
 )
+from saferplaces.ingest.errors import IngestError
+from saferplaces.ingest.mapped import MappingError, load_mapping, parse_mapped
 
 CASE = Path(__file__).parents[1] / "data" / "cases" / "placeholder-references"
 README = Path(__file__).parents[2] / "README.md"
@@ -184,8 +184,8 @@ def _top_level(tmp_path: Path, line: str) -> Path:
 
 @pytest.mark.django_db(transaction=True)
 def test_placeholder_case_references_load_once_and_reload_as_already_present(tmp_path):
-    from saferplaces.incidents.models import Incident
-    from saferplaces.incidents.services import ingest_mapped
+    from saferplaces.apps.incidents.models import Incident
+    from saferplaces.apps.incidents.services import ingest_mapped
 
     rows = [asb_row("0", "C1"), asb_row("0", "UNKNOWN", when="04/02/2024 10:00"),
             asb_row("N/A", "C3", easting="599600"), asb_row("ASB-4", "N/A")]

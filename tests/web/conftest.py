@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import COLCHESTER_ROWS, write_police_csv
 
-from saferplaces.incidents.services import import_areas, ingest_mapped, ingest_police_uk
+from saferplaces.apps.incidents.services import import_areas, ingest_mapped, ingest_police_uk
 from saferplaces.ingest.mapped import load_mapping
 
 JANUARY_ROWS = [

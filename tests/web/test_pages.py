@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import write_police_csv
 from tests.web.conftest import COUNCIL_ADDRESS, COUNCIL_COMPLAINANT, html_tables, square
 
-from saferplaces.incidents.models import Area, ImportBatch
-from saferplaces.incidents.services import ingest_police_uk
+from saferplaces.apps.incidents.models import Area, ImportBatch
+from saferplaces.apps.incidents.services import ingest_police_uk
 
 pytestmark = pytest.mark.django_db
 

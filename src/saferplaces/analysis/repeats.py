@@ -14,7 +14,7 @@ here are the ones a CSP uses to target protection and open cases:
   management can open cases from.
 
 Placeholder references (``UNKNOWN``, ``N/A``, ``0``, ``-``...; the rule of
-``saferplaces.ingest.references``) are missing, never a victim or a place: data from an old
+``saferplaces.analysis.references``) are missing, never a victim or a place: data from an old
 store or an ``--input`` file may still hold them, so they are left out here and counted.
 
 police.uk data have no victim reference and only month precision, and their locations are
@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from saferplaces.ingest.references import placeholder_mask
+from saferplaces.analysis.references import placeholder_mask
 
 __all__ = ["RepeatVictimisation", "repeat_victimisation", "GAP_BINS"]
 

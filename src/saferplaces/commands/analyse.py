@@ -27,12 +27,12 @@ def trends(first_month: str | None, last_month: str | None, sources: tuple[str, 
     change, or compared only from the change on; the output names every such change."""
     from saferplaces.analysis.classification import related_categories
     from saferplaces.analysis.trends import AREA_COLUMN, trend_table
-    from saferplaces.cli import setup_django
+    from saferplaces.commands.common import setup_django
 
     check_month(first_month, "--from")
     check_month(last_month, "--to")
     setup_django()
-    from saferplaces.incidents.services import area_membership, incident_frame
+    from saferplaces.apps.incidents.services import area_membership, incident_frame
 
     # a type renamed or split is loaded with its old and new names so its series is whole
     wanted = related_categories(categories) if categories else None
@@ -91,12 +91,12 @@ def evaluate(treatment, control, buffer, before, after, whole_months, area_kind,
     Incidents count by their UK (Europe/London) date. police.uk data carry only the month: a
     period that cuts a month holding them is refused unless --whole-months widens it."""
     from saferplaces.analysis.evaluation import MonthOnlyDataError, evaluate_intervention
-    from saferplaces.cli import setup_django
+    from saferplaces.commands.common import setup_django
 
     before_period = parse_period(before, "--before")
     after_period = parse_period(after, "--after")
     setup_django()
-    from saferplaces.incidents.services import area_membership, incident_frame
+    from saferplaces.apps.incidents.services import area_membership, incident_frame
 
     frame = incident_frame(sources=sources or None)
     membership = area_membership([area_kind] if area_kind else None)

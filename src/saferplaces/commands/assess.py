@@ -24,7 +24,7 @@ def assessment_year(first_month: str | None, last_month: str | None) -> tuple[st
     missing first month is 11 months before the last. Needs Django set up."""
     import pandas as pd
 
-    from saferplaces.incidents.models import Incident
+    from saferplaces.apps.incidents.models import Incident
 
     check_month(first_month, "--from")
     check_month(last_month, "--to")
@@ -49,8 +49,8 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
            formats: str, public: bool) -> None:
     """Run the annual strategic assessment: rank candidate priorities with their evidence and
     write the crime and disorder panel report (HTML, PDF, JSON). The run is kept in the database."""
-    from saferplaces.assessment import ConfigError, load_config
-    from saferplaces.cli import progress_bars, setup_django
+    from saferplaces.commands.common import progress_bars, setup_django
+    from saferplaces.strategic import ConfigError, load_config
 
     chosen = _formats(formats)
     config_text = ""
@@ -61,8 +61,8 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
             raise click.ClickException(f"{config_path}: {exc}") from None
         config_text = config_path.read_text(encoding="utf-8")
     setup_django()
-    from saferplaces.assessments.models import AssessmentRun, ReportFile
-    from saferplaces.assessments.services import execute_run
+    from saferplaces.apps.assessments.models import AssessmentRun, ReportFile
+    from saferplaces.apps.assessments.services import execute_run
 
     first_month, last_month = assessment_year(first_month, last_month)
     run = AssessmentRun.objects.create(first_month=first_month, last_month=last_month, config_toml=config_text)
@@ -96,13 +96,13 @@ def deep_dive(topic: str, first_month: str | None, last_month: str | None, out_d
               public: bool) -> None:
     """A deep dive into one priority topic (a candidate id such as theme:violent-crime or
     police-uk:shoplifting) over any period: the quarterly assessment model. Kept in the database."""
-    from saferplaces.cli import progress_bars, setup_django
+    from saferplaces.commands.common import progress_bars, setup_django
 
     chosen = _formats(formats)
     setup_django()
     first_month, last_month = assessment_year(first_month, last_month)
-    from saferplaces.assessments.models import AssessmentRun, ReportFile, RunKind
-    from saferplaces.assessments.services import execute_run
+    from saferplaces.apps.assessments.models import AssessmentRun, ReportFile, RunKind
+    from saferplaces.apps.assessments.services import execute_run
 
     run = AssessmentRun.objects.create(kind=RunKind.DEEP_DIVE, topic=topic, first_month=first_month,
                                        last_month=last_month)
@@ -124,14 +124,13 @@ def deep_dive(topic: str, first_month: str | None, last_month: str | None, out_d
 @click.option("--to", "last_month", help="Last month monitored (YYYY-MM). Default: the latest in the store.")
 def monitor(first_month: str | None, last_month: str | None) -> None:
     """Track each current priority (from the latest assessment) month by month against its target."""
-    from saferplaces.cli import setup_django
-    from saferplaces.commands.common import print_frame
+    from saferplaces.commands.common import print_frame, setup_django
 
     setup_django()
     first_month, last_month = assessment_year(first_month, last_month)
     import pandas as pd
 
-    from saferplaces.assessments.services import monitor_priorities
+    from saferplaces.apps.assessments.services import monitor_priorities
 
     try:
         run, result = monitor_priorities(first_month, last_month)
@@ -154,14 +153,13 @@ def monitor(first_month: str | None, last_month: str | None) -> None:
 def street_weeks_command(first_month: str | None, last_month: str | None, exclude: tuple[str, ...], top: int) -> None:
     """Rank wards/neighbourhoods for the next Street Week, with the reasons (harm-weighted rate,
     trend, repeat ASB, hotspots), leaving out areas treated in the last 12 months."""
-    from saferplaces.cli import setup_django
-    from saferplaces.commands.common import print_frame
+    from saferplaces.commands.common import print_frame, setup_django
 
     setup_django()
     first_month, last_month = assessment_year(first_month, last_month)
     import pandas as pd
 
-    from saferplaces.assessments.services import rank_street_weeks
+    from saferplaces.apps.assessments.services import rank_street_weeks
 
     try:
         result = rank_street_weeks(first_month, last_month, exclude=exclude)
@@ -182,7 +180,7 @@ def worker(batch: bool) -> None:
     `saferplaces demo` start one for you."""
     from django.core.management import call_command
 
-    from saferplaces.cli import setup_django
+    from saferplaces.commands.common import setup_django
 
     setup_django()
     arguments = ["--no-startup-delay", "--interval", "1"] + (["--batch"] if batch else [])

@@ -4,18 +4,59 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from saferplaces.web.env import SettingError, env_bool
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 out = Console(soft_wrap=True)
+console = Console(stderr=True, soft_wrap=True)
+
+AREA_KINDS = ("ward", "lsoa", "msoa", "neighbourhood", "pspo", "town-centre", "custom")
+
+
+def setup_django(*, migrate: bool = True) -> None:
+    """Configure Django and bring the database schema up to date (zero set-up on SQLite)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferplaces.web.settings")
+    import django
+    from django.core.management import call_command
+
+    try:
+        django.setup()
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from None
+    if migrate:
+        call_command("migrate", verbosity=0, interactive=False)
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """A ``progress(stage, done, total)`` callback drawing one rich bar per stage."""
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=False,
+                  disable=not console.is_terminal and not env_bool("SAFERPLACES_PROGRESS")) as bars:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total)
+            bars.update(tasks[stage], completed=done, total=total)
+
+        yield update
 
 
 def check_month(value: str | None, option: str) -> str | None:
@@ -26,6 +67,8 @@ def check_month(value: str | None, option: str) -> str | None:
 
 def _period_end(text: str, value: str, option: str, *, end: bool) -> pd.Timestamp:
     """One end of a period: ``YYYY-MM`` (its first or, for ``end``, last day) or ``YYYY-MM-DD``."""
+    import pandas as pd
+
     if MONTH.match(text):
         first = pd.Timestamp(f"{text}-01")
         return first + pd.offsets.MonthEnd(0) if end else first
@@ -69,6 +112,8 @@ def write_output(path: Path, *, frame: pd.DataFrame | None = None, data: Any = N
 
 def print_frame(frame: pd.DataFrame, title: str, formats: dict[str, str] | None = None,
                 float_format: str | None = None) -> None:
+    import pandas as pd
+
     formats = formats or {}
     table = Table(title=title)
     for column in frame.columns:

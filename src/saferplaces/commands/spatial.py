@@ -6,8 +6,6 @@ import warnings
 from pathlib import Path
 
 import click
-import numpy as np
-import pandas as pd
 
 from saferplaces.commands.common import check_month, out, print_frame, write_output
 
@@ -20,122 +18,6 @@ def _numbers(value: str, option: str) -> list[float]:
     if len(numbers) < 2:
         raise click.BadParameter("give at least two band edges, e.g. 0,100,200", param_hint=option)
     return numbers
-
-
-def _projected_points(path: Path, frame: pd.DataFrame, columns: tuple[str, str], a: np.ndarray,
-                      b: np.ndarray, crs: str) -> pd.DataFrame:
-    """Points given in ``crs`` (any EPSG code) as metres of the projection for analysis.
-
-    Rules (``saferplaces.geo``): a point at 0, 0, outside the CRS's area of use, or (for
-    world-wide systems such as WGS84) outside the United Kingdom while its swap is inside, is
-    refused naming its row and numbers, a likely swap named as such; a set of points wider than
-    ``MAX_EXTENT_KM`` is refused as no one partnership's area. The projection is British National
-    Grid when every point is in Great Britain, otherwise the UTM zone of the points' centroid; it
-    is named in ``attrs["crs"]`` and ``attrs["crs_label"]``. Raises ``click.BadParameter`` for an
-    unknown ``--crs``, ``IngestError`` for bad points and ``click.ClickException`` for the extent.
-    """
-    from saferplaces import geo
-    from saferplaces.ingest.errors import IngestError, RowProblem
-
-    try:
-        source = geo.parse_crs(crs)
-    except geo.CrsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--crs") from None
-    lon, lat = geo.from_crs(a, b, source)
-    region = geo.area_of_use(source)
-    swap = geo.from_crs(b, a, source)
-    check = geo.check_points(lon, lat, region, given=(a, b), swapped=swap)
-    # world-wide systems (WGS84, Web Mercator) have no area to test a swap against: saferplaces
-    # serves UK partnerships, so a point outside the UK whose swap is inside it is named a swap
-    home = geo.UNITED_KINGDOM
-    swapped_home = ~check.bad & ~home.contains(lon, lat) & home.contains(*swap)
-    problems = []
-    for kind, mask, where in (("null_island", check.null_island, region), ("swapped", check.swapped, region),
-                              ("swapped", swapped_home, home), ("outside", check.outside, region)):
-        for index in np.flatnonzero(mask)[:50]:
-            problems.append(RowProblem(str(path), int(index) + 1, int(index) + 2, columns[0],
-                                       str(frame[columns[0]].iat[index]),
-                                       geo.describe_point(kind, a[index], b[index], where,
-                                                          geographic=source.is_geographic)))
-    if problems:
-        raise IngestError(sorted(problems, key=lambda p: p.row or 0))
-    span = geo.extent_km(lon, lat)
-    if span > geo.MAX_EXTENT_KM:
-        raise click.ClickException(
-            f"{path}: the points span {span:,.0f} km ({_far_apart(lon, lat)}), more than one partnership's "
-            f"area ({geo.MAX_EXTENT_KM:g} km at most); check for stray points and that --crs {crs} is right")
-    target = geo.metric_crs(lon, lat)
-    if target == source:
-        x, y = np.asarray(a, float), np.asarray(b, float)
-    else:
-        x, y = geo.project(lon, lat, target)
-    points = pd.DataFrame({"x": x, "y": y})
-    points.attrs["crs"] = f"EPSG:{target.to_epsg()}"
-    points.attrs["crs_label"] = geo.crs_label(target)
-    return points
-
-
-def _store_points(frame: pd.DataFrame) -> pd.DataFrame:
-    """Located store incidents in metres for analysis: the stored British National Grid x/y when
-    every point is in Great Britain, otherwise lon/lat projected to the UTM zone of their centroid
-    (``saferplaces.geo.metric_crs``). The projection is named in ``attrs`` as ``_projected_points``."""
-    from saferplaces import geo
-
-    located = frame.dropna(subset=["lon", "lat", "x", "y"])
-    if located.empty:
-        return pd.DataFrame({"x": [], "y": []}, dtype=float)
-    lon, lat = located["lon"].to_numpy(float), located["lat"].to_numpy(float)
-    target = geo.metric_crs(lon, lat)
-    if target.to_epsg() == 27700:
-        x, y = located["x"].to_numpy(float), located["y"].to_numpy(float)
-    else:
-        x, y = geo.project(lon, lat, target)
-    points = pd.DataFrame({"x": x, "y": y}, index=located.index)
-    points.attrs["crs"] = f"EPSG:{target.to_epsg()}"
-    points.attrs["crs_label"] = geo.crs_label(target)
-    return points
-
-
-def _far_apart(lon: np.ndarray, lat: np.ndarray) -> str:
-    """The rows furthest apart along the wider axis, for the extent refusal."""
-    ns = np.nanmax(lat) - np.nanmin(lat)
-    ew = (np.nanmax(lon) - np.nanmin(lon)) * np.cos(np.radians(np.nanmin(np.abs(lat))))
-    values = lat if ns >= ew else lon
-    low, high = int(np.nanargmin(values)), int(np.nanargmax(values))
-    return (f"row {low + 1} at {lon[low]:.5f}, {lat[low]:.5f} and row {high + 1} at "
-            f"{lon[high]:.5f}, {lat[high]:.5f}, longitude, latitude")
-
-
-def read_points(path: Path, x_col: str, y_col: str, crs: str, date_col: str | None = None,
-                date_format: str | None = None) -> pd.DataFrame:
-    """Points from a CSV in metres (``x``, ``y``) of the projection ``_projected_points`` chooses
-    (named in ``attrs["crs"]``) and, when asked, UK local dates (``date``; ``ingest.datetext``, with
-    ``date_format`` in strptime codes). Errors name the file, row and column."""
-    from saferplaces.ingest.csvtext import decode, read_text_frame
-    from saferplaces.ingest.errors import IngestError, RowProblem
-
-    frame = read_text_frame(decode(path.read_bytes(), str(path)))
-    for column in (x_col, y_col, *([date_col] if date_col else [])):
-        if column not in frame.columns:
-            raise click.ClickException(f"{path}: no column {column!r} (columns: {', '.join(frame.columns)})")
-
-    def numeric(column: str) -> np.ndarray:
-        values = pd.to_numeric(frame[column].str.strip(), errors="coerce")
-        bad = np.flatnonzero(values.isna().to_numpy())
-        if bad.size:
-            row = int(bad[0]) + 1
-            raise IngestError([RowProblem(str(path), row, row + 1, column, str(frame[column].iat[bad[0]]),
-                                          "is not a number")])
-        return values.to_numpy(float)
-
-    points = _projected_points(path, frame, (x_col, y_col), numeric(x_col), numeric(y_col), crs)
-    if date_col:
-        # UK local dates: ISO or day-first, one form per column (rules in ingest.datetext)
-        from saferplaces.ingest.datetext import parse_dates
-
-        dates = parse_dates(frame[date_col], name=str(path), column=date_col, date_format=date_format)
-        points["date"] = dates.to_numpy()
-    return points
 
 
 @click.command()
@@ -162,6 +44,7 @@ def hotspots(method, categories, sources, first_month, last_month, cell_size, ba
     """Hotspot grid: counts, kernel density or Gi* hot spots (FDR-controlled), as GeoJSON or CSV."""
     from saferplaces.analysis.grid import GridTooLargeError
     from saferplaces.analysis.hotspots import hotspots as run
+    from saferplaces.commands.points import read_points, store_points
     from saferplaces.ingest.errors import IngestError
 
     check_month(first_month, "--from")
@@ -173,14 +56,14 @@ def hotspots(method, categories, sources, first_month, last_month, cell_size, ba
             raise click.ClickException(str(exc)) from None
         label = str(input_path)
     else:
-        from saferplaces.cli import setup_django
+        from saferplaces.commands.common import setup_django
 
         setup_django()
-        from saferplaces.incidents.services import incident_frame
+        from saferplaces.apps.incidents.services import incident_frame
 
         frame = incident_frame(sources=sources or ["police-uk"], categories=categories or None,
                                first_month=first_month, last_month=last_month)
-        points = _store_points(frame)
+        points = store_points(frame)
         if points.empty:
             raise click.ClickException("no located incidents match: load data first or widen the selection")
         label = f"{len(points)} incidents from the store"
@@ -206,8 +89,8 @@ def hotspots(method, categories, sources, first_month, last_month, cell_size, ba
     print_frame(shown[[c for c in wanted if c in shown.columns]], title,
                 {"lon": ".5f", "lat": ".5f", "density": ".1f", "gi_z": ".2f", "p_fdr": ".2g"})
     if result.hotspot is not None:
-        out.print(f"{int(np.sum(result.hotspot == 'hotspot'))} hot cells and "
-                  f"{int(np.sum(result.hotspot == 'coldspot'))} cold cells of {result.grid.n_cells} "
+        out.print(f"{int((result.hotspot == 'hotspot').sum())} hot cells and "
+                  f"{int((result.hotspot == 'coldspot').sum())} cold cells of {result.grid.n_cells} "
                   f"(Benjamini–Hochberg FDR {result.parameters.get('alpha', 0.05)}).")
     p = result.parameters
     out.print(f"Projection for distances and cells: {points.attrs.get('crs_label', p.get('crs_analysis'))}")
@@ -255,6 +138,7 @@ def near_repeat(input_path, x_col, y_col, date_col, date_format, crs, categories
     above their lower edge up to and including their upper edge; distance 0 is reported as its own
     "Same location" row. Needs exact dates: police.uk's month-only data is refused."""
     from saferplaces.analysis.nearrepeat import near_repeat as run
+    from saferplaces.commands.points import read_points, store_points
     from saferplaces.ingest.errors import IngestError
 
     d_edges = _numbers(distance_bands, "--distance-bands")
@@ -266,19 +150,19 @@ def near_repeat(input_path, x_col, y_col, date_col, date_format, crs, categories
         except IngestError as exc:
             raise click.ClickException(str(exc)) from None
     else:
-        from saferplaces.cli import setup_django
+        from saferplaces.commands.common import setup_django
 
         check_month(first_month, "--from")
         check_month(last_month, "--to")
         setup_django()
-        from saferplaces.incidents.services import incident_frame
+        from saferplaces.apps.incidents.services import incident_frame
 
         frame = incident_frame(sources=[source], categories=list(categories) or ["Burglary dwelling"],
                                first_month=first_month, last_month=last_month).dropna(subset=["x", "y"])
         if frame.empty:
             raise click.ClickException("no events match in the store; give --input or other categories")
         precision = "month" if (frame["precision"] == "month").any() else "day"
-        events = _store_points(frame)
+        events = store_points(frame)
         events["date"] = frame.loc[events.index, "occurred"]
     try:
         with warnings.catch_warnings(record=True) as caught:

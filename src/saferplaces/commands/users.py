@@ -48,7 +48,7 @@ def users() -> None:
 @click.password_option(help="Asked for when not given (never put it in a shell history on a shared machine).")
 def add(username: str, analyst: bool, password: str) -> None:
     """Add a user (or reset their password and role)."""
-    from saferplaces.cli import setup_django
+    from saferplaces.commands.common import setup_django
 
     setup_django()
     created = ensure_user(username, password, analyst=analyst)
@@ -58,7 +58,7 @@ def add(username: str, analyst: bool, password: str) -> None:
 @users.command("list")
 def list_users() -> None:
     """Everyone who can sign in, and whether they are analysts."""
-    from saferplaces.cli import setup_django
+    from saferplaces.commands.common import setup_django
 
     setup_django()
     from django.contrib.auth import get_user_model

@@ -2,7 +2,7 @@
 
 A mapping says which column feeds which store field, how dates are written, which coordinate
 system the file uses, how categories translate, and which columns carry flags. Placeholder
-references (``UNKNOWN``, ``N/A``, ``0``...; ``saferplaces.ingest.references``, extended by
+references (``UNKNOWN``, ``N/A``, ``0``...; ``saferplaces.analysis.references``, extended by
 ``[references] placeholders``) in ``source_ref``, ``victim_ref`` and ``location`` are read as
 missing and counted; a row without a reference is identified by a fingerprint of its content.
 """
@@ -25,6 +25,13 @@ from saferplaces.analysis.frame import (
     as_local,
     local_to_utc,
 )
+from saferplaces.analysis.references import (
+    REFERENCE_FIELDS,
+    PlaceholderCount,
+    count_placeholders,
+    placeholder_mask,
+    validate_placeholders,
+)
 from saferplaces.geo import (
     BNG,
     UNITED_KINGDOM,
@@ -42,13 +49,6 @@ from saferplaces.geo import (
 from saferplaces.ingest.columns import TEXT_LIMITS, complete
 from saferplaces.ingest.csvtext import check_field_counts, decode, read_text_frame
 from saferplaces.ingest.errors import IngestError, RowProblem
-from saferplaces.ingest.references import (
-    REFERENCE_FIELDS,
-    PlaceholderCount,
-    count_placeholders,
-    placeholder_mask,
-    validate_placeholders,
-)
 
 SHIPPED = Path(__file__).parent / "mappings"
 TEXT_FIELDS = ("source_ref", "category", "location", "lsoa_code", "outcome", "context", "victim_ref")
@@ -173,7 +173,7 @@ def _system_crs(system: str) -> str:
 
 def _placeholders(path: Path, table: object) -> tuple[str, ...]:
     """Extra placeholder references from ``[references] placeholders = [...]``, added to the
-    defaults of ``saferplaces.ingest.references`` (``MappingError`` if malformed)."""
+    defaults of ``saferplaces.analysis.references`` (``MappingError`` if malformed)."""
     if not isinstance(table, dict):
         raise MappingError(f"{path}: [references] must be a table, e.g. [references] placeholders = [\"XX\"]")
     unknown = set(table) - {"placeholders"}

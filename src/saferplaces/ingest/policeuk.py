@@ -8,7 +8,7 @@ What real files do, and what this reader does about it:
   twice and are loaded once (``ParsedFile.repeats`` counts the others); rows that differ are
   bad rows (which one is right cannot be told).
 - A file is the whole of its force's month (``UNIT_COLUMNS``): a later download of the same
-  month replaces the earlier one in the store (``saferplaces.incidents.identity``). Between two
+  month replaces the earlier one in the store (``saferplaces.apps.incidents.identity``). Between two
   publications police.uk re-codes LSOAs and updates outcomes, so an ASB row of a later
   download is matched to a stored one on what stays the same (``STABLE_COLUMNS``), not on its
   fingerprint.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from saferplaces.incidents.services import store_is_synthetic
+from saferplaces.apps.incidents.services import store_is_synthetic
 
 
 def site(request: HttpRequest) -> dict[str, object]:

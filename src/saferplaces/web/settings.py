@@ -24,8 +24,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "saferplaces.web",
-    "saferplaces.incidents",
-    "saferplaces.assessments",
+    "saferplaces.apps.incidents",
+    "saferplaces.apps.assessments",
 ]
 
 MIDDLEWARE = [

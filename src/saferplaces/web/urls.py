@@ -8,7 +8,7 @@ urlpatterns = [
     path("map/", views.incident_map, name="map"),
     path("map/incidents.geojson", views.incidents_geojson, name="incidents-geojson"),
     path("map/areas.geojson", views.areas_geojson, name="areas-geojson"),
-    path("assessments/", include("saferplaces.assessments.urls")),
+    path("assessments/", include("saferplaces.apps.assessments.urls")),
     # Sign-in, sign-out and changing one's password. Password reset by email is left out: the
     # service sends no email; an administrator sets a new password instead.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

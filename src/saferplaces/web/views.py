@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from saferplaces.incidents import queries
+from saferplaces.apps.incidents import queries
 
 __all__ = ["home", "incident_map", "incidents_geojson", "areas_geojson"]
 

@@ -1,0 +1,165 @@
+"""Run an assessment from the store: gather inputs, run the library, keep result and reports."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from saferplaces.apps.assessments import models
+from saferplaces.apps.incidents.models import Area
+from saferplaces.apps.incidents.services import area_membership, incident_frame, store_is_synthetic
+from saferplaces.strategic import (
+    AssessmentInputs,
+    Entered,
+    EnteredScore,
+    HorizonItem,
+    Period,
+    Recommendation,
+    Target,
+    run_assessment,
+)
+from saferplaces.strategic.config import AssessmentConfig, config_from_dict
+from saferplaces.strategic.deepdive import deep_dive, render_deep_dive_html
+from saferplaces.strategic.monitoring import MonitoringResult, monitoring
+from saferplaces.strategic.report import render_html, render_pdf
+from saferplaces.strategic.streetweek import StreetWeekResult, street_weeks
+
+Progress = Callable[[str, int], None]
+
+__all__ = ["entered_inputs", "store_inputs", "execute_run", "previous_result", "REPORT_FORMATS",
+           "latest_assessment", "monitor_priorities", "rank_street_weeks"]
+
+REPORT_FORMATS = ("html", "pdf", "json")
+
+
+def entered_inputs() -> Entered:
+    """What partners have entered: the latest score per candidate and dimension, and every
+    active horizon item, recommendation and target."""
+    latest: dict[tuple[str, str], models.EnteredScore] = {}
+    for score in models.EnteredScore.objects.all():  # newest first
+        latest.setdefault((score.candidate, score.dimension), score)
+    concern = {c: EnteredScore(s.score, s.source, s.note) for (c, d), s in latest.items() if d == "concern"}
+    capacity = {c: EnteredScore(s.score, s.source, s.note) for (c, d), s in latest.items() if d == "capacity"}
+    return Entered(
+        concern=concern,
+        capacity=capacity,
+        horizon=tuple(HorizonItem(h.heading, h.title, h.description, h.source)
+                      for h in models.HorizonItem.objects.filter(active=True).order_by("heading", "id")),
+        recommendations=tuple(Recommendation(r.text, r.finding, r.owner)
+                              for r in models.Recommendation.objects.filter(active=True).order_by("id")),
+        targets=tuple(Target(t.candidate, t.measure, t.change_pct, t.baseline, t.note)
+                      for t in models.Target.objects.filter(active=True).order_by("id")),
+    )
+
+
+def previous_result(run: models.AssessmentRun) -> dict | None:
+    """The latest finished strategic assessment of an earlier year, for 'progress on last
+    year's priorities'."""
+    earlier = (models.AssessmentRun.objects.filter(kind=models.RunKind.ANNUAL, status=models.RunStatus.DONE,
+                                                   last_month__lt=run.first_month)
+               .exclude(pk=run.pk).order_by("-last_month", "-created_at").first())
+    return earlier.result if earlier else None
+
+
+def store_inputs(first_month: str, last_month: str, *, previous: dict | None = None) -> AssessmentInputs:
+    incidents = incident_frame(last_month=last_month)
+    membership = area_membership()
+    areas = pd.DataFrame.from_records(
+        list(Area.objects.values_list("kind", "code", "name", "population", "geometry")),
+        columns=["kind", "code", "name", "population", "geometry"])
+    return AssessmentInputs(incidents=incidents, membership=membership, areas=areas,
+                            period=Period(first_month, last_month), entered=entered_inputs(),
+                            previous=previous, synthetic=store_is_synthetic())
+
+
+def _set(run: models.AssessmentRun, progress: Progress | None, stage: str, percent: int) -> None:
+    models.AssessmentRun.objects.filter(pk=run.pk).update(stage=stage, progress=percent)
+    if progress:
+        progress(stage, percent)
+
+
+def _run_config(run: models.AssessmentRun) -> AssessmentConfig:
+    return config_from_dict(tomllib.loads(run.config_toml) if run.config_toml.strip() else None,
+                            path="the run's configuration")
+
+
+ReportFiles = list[tuple[str, bool, bytes]]
+
+
+def _report_files(result, render: Callable[..., str], step: Progress) -> ReportFiles:
+    """HTML, PDF and JSON of a result, for the panel and the public."""
+    files: ReportFiles = []
+    for public in (False, True):
+        step(f"Writing the {'public' if public else 'panel'} report", 80 if public else 60)
+        html = render(result, public=public)
+        files.append(("html", public, html.encode("utf-8")))
+        files.append(("pdf", public, render_pdf(html)))
+        files.append(("json", public, json.dumps(result.to_dict(public=public), indent=1,
+                                                 default=str).encode("utf-8")))
+    return files
+
+
+def _compute(run: models.AssessmentRun, inputs: AssessmentInputs, config: AssessmentConfig,
+             step: Progress) -> tuple[dict, ReportFiles]:
+    if run.kind == models.RunKind.DEEP_DIVE:
+        result, render = deep_dive(inputs, config, run.topic), render_deep_dive_html
+    else:
+        result, render = run_assessment(inputs, config), render_html
+    return json.loads(json.dumps(result.to_dict(), default=str)), _report_files(result, render, step)
+
+
+def execute_run(run: models.AssessmentRun, progress: Progress | None = None) -> models.AssessmentRun:
+    """Run one stored assessment to the end, keeping its result and its report files.
+    A failure is recorded on the run (its message only: no data) and re-raised."""
+    models.AssessmentRun.objects.filter(pk=run.pk).update(status=models.RunStatus.RUNNING, error="")
+    try:
+        _set(run, progress, "Reading incidents from the store", 5)
+        config = _run_config(run)
+        annual = run.kind == models.RunKind.ANNUAL
+        inputs = store_inputs(run.first_month, run.last_month, previous=previous_result(run) if annual else None)
+        _set(run, progress, "Measuring and scoring", 20)
+        data, files = _compute(run, inputs, config, lambda stage, pct: _set(run, progress, stage, pct))
+        with transaction.atomic():
+            models.ReportFile.objects.filter(run=run).delete()
+            models.ReportFile.objects.bulk_create(
+                [models.ReportFile(run=run, format=f, public=p, content=c) for f, p, c in files])
+            models.AssessmentRun.objects.filter(pk=run.pk).update(
+                status=models.RunStatus.DONE, progress=100, stage="Finished", result=data,
+                synthetic=inputs.synthetic, finished_at=timezone.now())
+    except Exception as exc:  # recorded for the run page, then re-raised for the worker's log
+        models.AssessmentRun.objects.filter(pk=run.pk).update(
+            status=models.RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now())
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def latest_assessment() -> models.AssessmentRun | None:
+    return (models.AssessmentRun.objects.filter(kind=models.RunKind.ANNUAL, status=models.RunStatus.DONE)
+            .order_by("-last_month", "-created_at").first())
+
+
+def monitor_priorities(first_month: str, last_month: str) -> tuple[models.AssessmentRun, MonitoringResult]:
+    """The current priorities (latest finished assessment) month by month against their targets."""
+    run = latest_assessment()
+    if run is None or not run.result:
+        raise LookupError("no finished strategic assessment yet: run one first")
+    inputs = store_inputs(first_month, last_month)
+    return run, monitoring(inputs, _run_config(run), run.result.get("priorities", []), inputs.entered.targets)
+
+
+def rank_street_weeks(first_month: str, last_month: str, *, exclude_months: int = 12,
+                      exclude: tuple[str, ...] = ()) -> StreetWeekResult:
+    """Areas ranked for the next Street Week; areas with a Street Week ending in the
+    ``exclude_months`` before the end of the period or later (or named in ``exclude``) are left out."""
+    # police.uk data arrive months late: a Street Week held since the data end, or planned, counts too
+    since = (pd.Period(last_month, "M") - exclude_months + 1).to_timestamp().date()
+    recent = set(models.StreetWeek.objects.filter(end__gte=since).values_list("area_code", flat=True))
+    inputs = store_inputs(first_month, last_month)
+    return street_weeks(inputs, config_from_dict(None), exclude_recent=tuple(sorted(recent | set(exclude))))

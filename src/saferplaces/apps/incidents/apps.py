@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "saferplaces.apps.incidents"
+    # the label of the app before it moved under apps/: its tables, migrations and
+    # permissions are named by it
+    label = "incidents"
+    verbose_name = "Incidents and areas"

@@ -1,0 +1,81 @@
+"""``saferplaces generate`` and ``saferplaces demo``: the synthetic demo town, written, loaded and served."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from saferplaces.commands.common import out, progress_bars, setup_django
+from saferplaces.commands.web import serve_with_worker
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default=1, show_default=True, help="Random seed: the same seed gives the same files.")
+@click.option("--months", default=36, show_default=True, help="How many months of incidents.")
+@click.option("--scale", default=1.0, show_default=True, help="Volume multiplier (1.0 = a Colchester-sized town).")
+@click.option("--no-trend", is_flag=True, help="Do not plant the rising category (for testing that nothing is found).")
+def generate(directory: Path, seed: int, months: int, scale: float, no_trend: bool) -> None:
+    """Write a synthetic demo town's files (police.uk, partners, boundaries, ground truth)."""
+    from saferplaces.demo import generate_town
+
+    with progress_bars() as progress:
+        summary = generate_town(directory, seed=seed, months=months, scale=scale,
+                                plant_trend=not no_trend, progress=progress)
+    out.print(f"Synthetic demo town written to {directory} ({summary})")
+
+
+def load_demo(directory: Path, progress: Callable[[str, int, int], None]) -> dict:
+    """Ingest a generated demo town (areas first, so every incident is assigned as it loads)."""
+    from saferplaces.apps.incidents.services import import_areas, ingest_mapped, ingest_police_uk
+    from saferplaces.ingest.mapped import load_mapping
+
+    for name, kind in (("lsoas", "lsoa"), ("neighbourhoods", "neighbourhood"),
+                       ("town-centre", "town-centre"), ("pspo", "pspo")):
+        import_areas(directory / "areas" / f"{name}.geojson", kind, progress=progress)
+    reports = {"police-uk": ingest_police_uk([directory / "police-uk"], progress=progress)}
+    for name in ("council-asb", "fire-deliberate", "local-incidents"):
+        reports[name] = ingest_mapped([directory / "partner" / f"{name}.csv"], load_mapping(name),
+                                      progress=progress)
+    for name, report in reports.items():
+        if not report.ok:
+            raise click.ClickException(f"demo file {name} was rejected: {report.files[0].error}")
+    return reports
+
+
+@click.command()
+@click.option("--dir", "directory", default="saferplaces-demo", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where to write the demo files.")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Stop after loading instead of starting the web app.")
+@click.option("--port", default=8000, show_default=True)
+def demo(directory: Path, seed: int, no_serve: bool, port: int) -> None:
+    """Generate the synthetic demo town, load it, and serve the web app on http://127.0.0.1:PORT."""
+    from saferplaces.demo import generate_town
+
+    setup_django()
+    with progress_bars() as progress:
+        if not (directory / "ground_truth.json").exists():
+            generate_town(directory, seed=seed, progress=progress)
+        reports = load_demo(directory, progress)
+    password = _demo_analyst()
+    added = sum(r.total("rows_added") for r in reports.values())
+    present = sum(r.total("rows_present") for r in reports.values())
+    out.print(f"Synthetic demo town loaded from {directory}: {added} incidents added, {present} already present.")
+    out.print(f"Sign in to the Assessments section as [bold]demo-analyst[/bold] with password [bold]{password}[/bold] "
+              "(a new one each time the demo starts).")
+    if not no_serve:
+        serve_with_worker("127.0.0.1", port)
+
+
+def _demo_analyst() -> str:
+    """A demo analyst account with a fresh random password (the demo is synthetic and local)."""
+    import secrets
+
+    from saferplaces.commands.users import ensure_user
+
+    password = secrets.token_urlsafe(9)
+    ensure_user("demo-analyst", password, analyst=True)
+    return password

@@ -1,0 +1,228 @@
+"""Deep dive: one priority topic over any period — the quarterly model.
+
+Between annual assessments a partnership looks at one priority each quarter. ``deep_dive``
+takes the same inputs with ``period`` set to the months to examine (a quarter, usually) and a
+candidate id (``"theme:anti-social-behaviour"``, ``"police-uk:shoplifting"``...), and compares
+the period with the same months a year before (the seasonally fair comparison) and with the
+period immediately before, both by the exact conditional Poisson test (Przyborowski &
+Wilenski 1940). It adds the quarterly series over the history, the make-up of the topic by
+category, flag and hate strand, rates and changes by small area (BH-adjusted across areas),
+Getis–Ord Gi* hot cells (Getis & Ord 1992; Ord & Getis 1995) against the same months a year
+before, harm (crime harm index) and repeat victimisation (Farrell & Pease 1993).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+import numpy as np
+
+from saferplaces.analysis.frame import FLAG_COLUMNS
+from saferplaces.analysis.jsonable import json_value
+from saferplaces.analysis.stats import poisson_ctest
+from saferplaces.strategic.candidates import Candidate, build_candidates
+from saferplaces.strategic.config import AssessmentConfig
+from saferplaces.strategic.context import month_label, prepare
+from saferplaces.strategic.disclosure import public_deep_dive
+from saferplaces.strategic.engine import _outlines
+from saferplaces.strategic.findings import finding, finding_plain
+from saferplaces.strategic.inputs import AssessmentInputs, Period
+from saferplaces.strategic.measures import (
+    AreaRow,
+    HotspotEvidence,
+    area_table,
+    breakdown,
+    concentration_measure,
+    harm_measure,
+    hotspot_evidence,
+    monthly_matrix,
+    repeat_evidence,
+    repeat_measure,
+    vulnerability_measure,
+)
+
+__all__ = ["DeepDiveResult", "deep_dive", "render_deep_dive_html"]
+
+
+@dataclass(frozen=True, eq=False)
+class DeepDiveResult:
+    """One topic over one period, with comparisons, make-up, places and repeats."""
+
+    topic: Candidate
+    period: Period
+    same_period_last_year: Period
+    period_before: Period
+    synthetic: bool
+    measures: dict[str, Any]
+    months: tuple[str, ...]
+    monthly: tuple[int, ...]
+    quarterly: tuple[dict[str, Any], ...]
+    composition: dict[str, list[dict[str, Any]]]
+    areas: tuple[AreaRow, ...]
+    hotspots: HotspotEvidence | None
+    finding: str
+    finding_plain: str
+    area_kind: str | None
+    area_outlines: tuple[dict[str, Any], ...]
+    grid: dict[str, Any]
+    parameters: dict[str, Any]
+
+    def to_dict(self, *, public: bool = False) -> dict[str, Any]:
+        data = {
+            "kind": "saferplaces deep dive", "topic": self.topic.to_dict(),
+            "period": self.period.to_dict(),
+            "same_period_last_year": self.same_period_last_year.to_dict(),
+            "period_before": self.period_before.to_dict(), "synthetic": self.synthetic,
+            "measures": json_value(self.measures), "months": list(self.months),
+            "monthly": list(self.monthly), "quarterly": json_value(list(self.quarterly)),
+            "composition": json_value(self.composition),
+            "areas": [a.to_dict() for a in self.areas],
+            "hotspots": self.hotspots.to_dict() if self.hotspots else None,
+            "finding": self.finding, "finding_plain": self.finding_plain,
+            "area_kind": self.area_kind, "area_outlines": list(self.area_outlines),
+            "grid": self.grid, "parameters": self.parameters,
+        }
+        if public:
+            data = public_deep_dive(data, sensitive=self.topic.sensitive)
+        return data
+
+
+def _test(a: int, b: int) -> dict[str, Any]:
+    t = poisson_ctest(a, b)
+    return {"count": b, "pct_change": 100.0 * (a - b) / b if b else None, "p_value": t.p_value}
+
+
+def deep_dive(inputs: AssessmentInputs, config: AssessmentConfig, topic: str) -> DeepDiveResult:
+    """Deep dive into candidate ``topic`` over ``inputs.period`` (see the module docstring)."""
+    ctx = prepare(inputs, config)
+    candidates = {c.id: c for c in build_candidates(ctx.source, ctx.category,
+                                                    np.ones(ctx.n, bool), config)}
+    if topic not in candidates:
+        raise KeyError(f"no candidate {topic!r}; known: {sorted(candidates)}")
+    cand = candidates[topic]
+    n = inputs.period.n_months
+    last_year = (ctx.month >= ctx.cur[0] - 12) & (ctx.month <= ctx.cur[1] - 12)
+    period_before = ctx.in_prev
+    volume = ctx.mask(cand.selectors)
+    detail = ctx.mask(cand.detail_selectors)
+    count = int((volume & ctx.in_year).sum())
+    ly = int((volume & last_year).sum())
+    before = int((volume & period_before).sum())
+    vs_last_year = _test(count, ly)
+    vs_before = _test(count, before)
+    alpha = config.alpha
+    p = vs_last_year["p_value"]
+    direction = ("rising" if p <= alpha and count > ly else
+                 "falling" if p <= alpha and count < ly else "stable")
+    m: dict[str, Any] = {
+        "count": count, "previous": ly, "pct_change": vs_last_year["pct_change"],
+        "p_value": p, "p_adj": p, "direction": direction,
+        "rate": 1000.0 * count / ctx.population if ctx.population else None,
+        "same_period_last_year": vs_last_year, "period_before": vs_before,
+        "test": "exact conditional Poisson test (C-test), two-sided, against the same months "
+                "a year before (and, separately, the period before); not adjusted",
+    }
+    m.update(harm_measure(ctx, volume))
+    conc = concentration_measure(ctx, volume)
+    m["top_share"], m["top_fraction"] = conc["top_share"], conc["fraction"]
+    m["concentration"] = conc["adjusted"]
+    rep = repeat_measure(ctx, detail)
+    rep.update(repeat_evidence(ctx, detail))
+    m["repeat"] = rep
+    m["repeat_rate"] = rep["repeat_incident_rate"]
+    vul = vulnerability_measure(ctx, volume, detail)
+    m["vulnerability"] = vul
+    m["vulnerability_share"] = vul["share"]
+
+    # compare places and hot cells with the same months a year before
+    yearly = dataclasses.replace(ctx, in_prev=last_year)
+    areas = tuple(area_table(yearly, volume))
+    evidence = hotspot_evidence(yearly, volume)
+
+    matrix = monthly_matrix(ctx, {"topic": volume})
+    months = tuple(month_label(ctx.hist_start + i) for i in range(matrix.shape[1]))
+    monthly = tuple(int(v) for v in matrix.loc["topic"].tolist())
+    quarters: dict[str, list[int]] = {}
+    for label, value in zip(months, monthly, strict=True):
+        q = f"{label[:4]} Q{(int(label[5:7]) - 1) // 3 + 1}"
+        quarters.setdefault(q, []).append(value)
+    quarterly = tuple({"quarter": q, "count": sum(v), "months": len(v), "complete": len(v) == 3}
+                      for q, v in quarters.items())
+
+    both = (volume | detail)
+    composition: dict[str, list[dict[str, Any]]] = {"categories": [], "flags": []}
+    cats = sorted(set(ctx.category[volume & (ctx.in_year | last_year)].tolist()))
+    for c in cats:
+        sel = volume & (ctx.category == c)
+        a, b = int((sel & ctx.in_year).sum()), int((sel & last_year).sum())
+        composition["categories"].append({"group": c, "count": a, "last_year": b,
+                                          "pct_change": 100.0 * (a - b) / b if b else None})
+    for f in FLAG_COLUMNS:
+        sel = both & ctx.flags[f]
+        a, b = int((sel & ctx.in_year).sum()), int((sel & last_year).sum())
+        if a or b:
+            composition["flags"].append({"group": f.replace("_", " "), "count": a,
+                                         "last_year": b,
+                                         "pct_change": 100.0 * (a - b) / b if b else None})
+    strands = breakdown(yearly, both, "hate_strand")
+    composition["hate_strands"] = [{"group": s["group"], "count": s["count"],
+                                    "last_year": s["previous"],
+                                    "pct_change": (100.0 * (s["count"] - s["previous"])
+                                                   / s["previous"] if s["previous"] else None)}
+                                   for s in strands if s["count"] or s["previous"]]
+
+    names = dict(zip(ctx.area_codes, ctx.area_names, strict=True))
+    ranked = [a for a in areas if a.rank is not None]
+    hot_areas = [names[a] for a in evidence.areas] if evidence else []
+    words = f"in {inputs.period.label()}"
+    comparison = "the same months a year before"
+    text = finding(cand.name, m, hot_cells=evidence.hot_cells if evidence else None,
+                   hot_share=evidence.hot_share if evidence else None, hot_areas=hot_areas,
+                   top_area=ranked[0].to_dict() if ranked else None, period_words=words,
+                   comparison=comparison, test_words="exact Poisson test,")
+    plain = finding_plain(cand.name, m, hot_cells=evidence.hot_cells if evidence else None,
+                          top_area_name=ranked[0].name if ranked else None, when=words,
+                          comparison=comparison)
+    p_first = Period(month_label(ctx.cur[0] - 12), month_label(ctx.cur[1] - 12))
+    return DeepDiveResult(
+        topic=cand, period=inputs.period, same_period_last_year=p_first,
+        period_before=Period(month_label(ctx.prev[0]), month_label(ctx.prev[1])),
+        synthetic=inputs.synthetic, measures=m, months=months, monthly=monthly,
+        quarterly=quarterly, composition=composition, areas=areas, hotspots=evidence,
+        finding=text, finding_plain=plain, area_kind=ctx.area_kind,
+        area_outlines=tuple(_outlines(ctx)),
+        grid={k: v for k, v in ctx.grid.to_dict().items()
+              if k in ("kind", "x0", "y0", "cell_size", "nrows", "ncols", "crs")},
+        parameters={"months": n, "alpha": alpha, "public": dict(config.section("public")),
+                    "top_areas": int(config.section("assessment")["top_areas"]),
+                    "harm_weights": ctx.harm_table.name,
+                    "hotspots": dict(config.section("hotspots"))},
+    )
+
+
+def render_deep_dive_html(result: DeepDiveResult, *, public: bool = False) -> str:
+    """The deep dive as one self-contained HTML page (charts embedded as data URIs)."""
+    from saferplaces.strategic import charts
+    from saferplaces.strategic.report import environment
+
+    data = result.to_dict(public=public)
+    images = {"history": charts.history_chart(
+        data["months"], {data["topic"]["name"]: data["monthly"]},
+        f"{data['topic']['name']}: monthly incidents")}
+    q = [r for r in data["quarterly"] if r["complete"]]
+    if q:
+        images["quarterly"] = charts.column_chart([r["quarter"] for r in q],
+                                                  [r["count"] for r in q],
+                                                  f"{data['topic']['name']}: by quarter")
+    hs = data.get("hotspots")
+    if hs and not hs.get("withheld"):
+        cells = None if public else hs["cells"]
+        hot = hs["hot"] if public else [c[0] for c in hs["cells"] if c[2]]
+        new = hs["new"] if public else [c[0] for c in hs["cells"] if c[3]]
+        images["map"] = charts.hotspot_map(data["grid"], cells, hot, new, data["area_outlines"],
+                                           f"{data['topic']['name']}: where")
+    env: jinja2.Environment = environment()
+    return env.get_template("deep_dive.html.j2").render(d=data, public=public, images=images)

@@ -1,0 +1,120 @@
+"""What may be disclosed in public: the rules that turn a strategic assessment or deep dive into
+its public version, in one place to audit.
+
+The report is rendered from the result's JSON form, so the public version is built only from
+data that passed :func:`public_view`:
+
+- no case or intelligence data (the assessment holds none), no victim or complainant
+  references (never stored in the result), no addresses or location text from partner records
+  (repeat locations are dropped);
+- in sensitive candidates (hate crime, domestic abuse, sexual offences, exploitation, modern
+  slavery...: ``public.sensitive_*`` in the configuration), counts from 1 to
+  ``suppress_below - 1`` for small areas (and breakdowns and repeat-victim counts) are withheld,
+  with the rates and changes computed from them; hotspot maps (and new-hotspot listings) of
+  sensitive candidates are withheld and other maps show hot cells only, not counts per cell;
+- findings are the plain-language versions, without test statistics.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["public_deep_dive", "public_rows", "public_view"]
+
+
+def _suppress(value: Any, threshold: int) -> bool:
+    return isinstance(value, int | float) and 0 < value < threshold
+
+
+def public_rows(rows: list[dict[str, Any]], keys: Sequence[str], threshold: int, *,
+                derived: Sequence[str] = ()) -> None:
+    """Withhold, in place, counts from 1 to ``threshold - 1`` in ``keys`` of each row, and the
+    ``derived`` figures (rates, changes, tests) of any row where one was withheld."""
+    for row in rows:
+        hidden = False
+        for key in keys:
+            if _suppress(row.get(key), threshold):
+                row[key] = None
+                hidden = True
+        if hidden:
+            row["suppressed"] = True
+            for key in derived:
+                if key in row:
+                    row[key] = None
+
+
+def public_view(data: dict[str, Any]) -> dict[str, Any]:
+    """The public-safe copy of a result's JSON form (rules in the module docstring)."""
+    out = copy.deepcopy(data)
+    public = out["parameters"]["public"]
+    threshold = int(public["suppress_below"])
+    out["public"] = {"suppress_below": threshold,
+                     "rule": f"In sensitive categories, counts from 1 to {threshold - 1} for "
+                             "small areas, breakdowns and repeat victims are withheld; hotspot "
+                             "maps of sensitive categories are withheld."}
+    for cand in out["candidates"]:
+        sensitive = cand["sensitive"]
+        m = cand["measures"]
+        m["repeat"].pop("repeat_locations", None)
+        cand["finding"] = cand["finding_plain"]
+        hs = cand.get("hotspots")
+        if hs:
+            cells = hs.pop("cells", None) or []
+            if sensitive:
+                hs["withheld"] = True
+                hs["areas_with_hot_cells"] = []
+            else:
+                hs["hot"] = [c[0] for c in cells if c[2]]
+                hs["new"] = [c[0] for c in cells if c[3]]
+        if not sensitive:
+            continue
+        public_rows(cand["areas"], ("count", "previous"), threshold,
+                    derived=("rate", "harm_rate", "pct_change", "p_value", "p_adj"))
+        public_rows(m.get("breakdown", []), ("count", "previous"), threshold)
+        rep = m["repeat"]
+        for key in ("repeat_victims", "victims"):
+            if _suppress(rep.get(key), threshold):
+                rep[key] = None
+                rep["suppressed"] = True
+    sensitive_ids = {c["id"] for c in out["candidates"] if c["sensitive"]}
+    out["emerging"]["new_hotspots"] = [h for h in out["emerging"]["new_hotspots"]
+                                       if h.get("id") not in sensitive_ids]
+    for item in out["emerging"]["rising"]:
+        item["finding"] = item["finding_plain"]
+    for rec in out["recommendations"]:
+        rec["finding"] = rec["finding_plain"]
+    for item in out["progress"].get("items", []):
+        item.pop("finding", None)
+    return out
+
+
+def public_deep_dive(data: dict[str, Any], *, sensitive: bool) -> dict[str, Any]:
+    """The public-safe form of a deep dive's JSON form (changed in place and returned): the
+    annual report's rules applied to one topic; in a topic that is not itself sensitive, the
+    sensitive flags (domestic, hate) and hate strands of its breakdown are still withheld."""
+    threshold = int(data["parameters"]["public"]["suppress_below"])
+    data["finding"] = data["finding_plain"]
+    data["measures"]["repeat"].pop("repeat_locations", None)
+    if data["hotspots"]:
+        cells = data["hotspots"].pop("cells")
+        if sensitive:
+            data["hotspots"] = {"withheld": True}
+        else:
+            data["hotspots"]["hot"] = [c[0] for c in cells if c[2]]
+            data["hotspots"]["new"] = [c[0] for c in cells if c[3]]
+    if sensitive:
+        public_rows(data["areas"], ("count", "previous"), threshold,
+                    derived=("rate", "harm_rate", "pct_change", "p_value", "p_adj"))
+        for rows in data["composition"].values():
+            public_rows(rows, ("count", "last_year"), threshold, derived=("pct_change",))
+    else:
+        # a sensitive flag inside any topic (domestic, hate) is itself sensitive
+        flags = {f.replace("_", " ") for f in data["parameters"]["public"]["sensitive_flags"]}
+        public_rows([r for r in data["composition"]["flags"] if r["group"] in flags],
+                    ("count", "last_year"), threshold, derived=("pct_change",))
+        public_rows(data["composition"]["hate_strands"], ("count", "last_year"),
+                    threshold, derived=("pct_change",))
+    data["public"] = {"suppress_below": threshold}
+    return data

@@ -1,0 +1,245 @@
+"""What an assessment run is given: incidents, areas, the period, and what partners entered.
+
+The Django side builds an :class:`AssessmentInputs` from the store and the forms; tests and the
+benchmark build one from a demo town (``saferplaces.demo.inputs``). Everything here is plain data: entered
+items can also be given as dicts (as they arrive from JSON) and are converted on construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "PESTELO",
+    "AssessmentInputs",
+    "Entered",
+    "EnteredScore",
+    "HorizonItem",
+    "Period",
+    "Recommendation",
+    "Target",
+]
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+#: Horizon-scanning headings: Political, Economic, Social, Technological, Environmental,
+#: Legal, Organisational.
+PESTELO: tuple[str, ...] = ("political", "economic", "social", "technological",
+                            "environmental", "legal", "organisational")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The assessment year: whole calendar months ``first_month``..``last_month`` (YYYY-MM)."""
+
+    first_month: str
+    last_month: str
+
+    def __post_init__(self) -> None:
+        for name in ("first_month", "last_month"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not _MONTH.match(value):
+                raise ValueError(f"period {name} must be 'YYYY-MM', got {value!r}")
+        if self.last_month < self.first_month:
+            raise ValueError(f"period ends ({self.last_month}) before it starts "
+                             f"({self.first_month})")
+
+    @classmethod
+    def coerce(cls, value: Period | Sequence[str] | Mapping[str, str]) -> Period:
+        if isinstance(value, Period):
+            return value
+        if isinstance(value, Mapping):
+            return cls(str(value["first_month"]), str(value["last_month"]))
+        first, last = value
+        return cls(str(first), str(last))
+
+    @property
+    def n_months(self) -> int:
+        a, b = pd.Period(self.first_month, "M"), pd.Period(self.last_month, "M")
+        return int((b - a).n) + 1
+
+    @property
+    def first(self) -> pd.Timestamp:
+        return pd.Period(self.first_month, "M").to_timestamp()
+
+    @property
+    def last(self) -> pd.Timestamp:
+        return pd.Period(self.last_month, "M").to_timestamp()
+
+    def previous(self) -> Period:
+        """The period of the same length immediately before this one."""
+        n = self.n_months
+        a = pd.Period(self.first_month, "M")
+        return Period(str(a - n), str(a - 1))
+
+    def label(self) -> str:
+        a, b = self.first, self.last
+        return f"{a:%B %Y} to {b:%B %Y}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"first_month": self.first_month, "last_month": self.last_month,
+                "months": self.n_months}
+
+
+@dataclass(frozen=True)
+class EnteredScore:
+    """A 1–5 score entered by partners for one candidate, with where it came from.
+
+    ``source`` says what the score rests on (e.g. "residents' survey 2025, 1,200 replies").
+    """
+
+    score: float
+    source: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not 1 <= float(self.score) <= 5:
+            raise ValueError(f"entered scores run from 1 to 5, got {self.score!r}")
+        if not str(self.source).strip():
+            raise ValueError("an entered score needs its source (where the score comes from)")
+
+
+@dataclass(frozen=True)
+class HorizonItem:
+    """A PESTELO horizon-scanning item entered by a partner."""
+
+    heading: str
+    title: str
+    description: str = ""
+    source: str = ""
+    candidates: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.heading.lower() not in PESTELO:
+            raise ValueError(f"horizon heading must be one of {PESTELO}, got {self.heading!r}")
+        object.__setattr__(self, "heading", self.heading.lower())
+        object.__setattr__(self, "candidates", tuple(self.candidates))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A recommendation, tied to the finding (candidate id) that supports it."""
+
+    text: str
+    finding: str
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target for one candidate's measure over the next year.
+
+    ``measure`` is ``"incidents"`` (count), ``"harm"`` (harm-weighted total) or
+    ``"repeat_rate"`` (repeat incident rate). ``change_pct`` is the intended change against
+    ``baseline`` (negative to reduce); when ``baseline`` is None the assessment year's value is
+    used.
+    """
+
+    candidate: str
+    measure: str = "incidents"
+    change_pct: float = -10.0
+    baseline: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.measure not in ("incidents", "harm", "repeat_rate"):
+            raise ValueError(f"target measure must be 'incidents', 'harm' or 'repeat_rate', "
+                             f"got {self.measure!r}")
+
+
+def _items(values: Any, cls: type) -> Any:
+    out = []
+    for v in values or ():
+        out.append(v if isinstance(v, cls) else cls(**dict(v)))
+    return tuple(out)
+
+
+def _scores(values: Mapping[str, Any] | None) -> dict[str, EnteredScore]:
+    out: dict[str, EnteredScore] = {}
+    for key, v in (values or {}).items():
+        out[str(key)] = v if isinstance(v, EnteredScore) else EnteredScore(**dict(v))
+    return out
+
+
+@dataclass(frozen=True)
+class Entered:
+    """Everything partners enter for a run (all optional).
+
+    ``concern`` and ``capacity`` map candidate id → :class:`EnteredScore`. Community concern:
+    1 (little concern) to 5 (top concern). Capacity: the partnership's capacity and
+    confidence to act, 1 (none) to 5 (strong); the score uses the gap ``6 - capacity``, as
+    MoRiLE's organisational position does.
+    """
+
+    concern: Mapping[str, EnteredScore] = field(default_factory=dict)
+    capacity: Mapping[str, EnteredScore] = field(default_factory=dict)
+    horizon: tuple[HorizonItem, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    targets: tuple[Target, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "concern", _scores(self.concern))
+        object.__setattr__(self, "capacity", _scores(self.capacity))
+        object.__setattr__(self, "horizon", _items(self.horizon, HorizonItem))
+        object.__setattr__(self, "recommendations", _items(self.recommendations, Recommendation))
+        object.__setattr__(self, "targets", _items(self.targets, Target))
+
+    @classmethod
+    def coerce(cls, value: Entered | Mapping[str, Any] | None) -> Entered:
+        if value is None:
+            return cls()
+        if isinstance(value, Entered):
+            return value
+        return cls(**dict(value))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "concern": {k: asdict(v) for k, v in self.concern.items()},
+            "capacity": {k: asdict(v) for k, v in self.capacity.items()},
+            "horizon": [asdict(h) | {"candidates": list(h.candidates)} for h in self.horizon],
+            "recommendations": [asdict(r) for r in self.recommendations],
+            "targets": [asdict(t) for t in self.targets],
+        }
+
+
+_MEMBERSHIP_COLUMNS = ("incident_id", "area_kind", "area_code")
+_AREA_COLUMNS = ("kind", "code", "name", "population", "geometry")
+
+
+@dataclass(frozen=True, eq=False)
+class AssessmentInputs:
+    """One run's inputs.
+
+    ``incidents``: the incident table (``analysis.frame``), all sources. ``membership``: long
+    table ``incident_id, area_kind, area_code, area_name``. ``areas``: ``kind, code, name,
+    population, geometry`` (GeoJSON dict, WGS84). ``period``: the assessment year.
+    ``entered``: partner entries. ``previous``: the previous run's ``to_dict()`` or None.
+    ``synthetic``: label every page of the report SYNTHETIC DATA.
+    """
+
+    incidents: pd.DataFrame
+    membership: pd.DataFrame
+    areas: pd.DataFrame
+    period: Period
+    entered: Entered = field(default_factory=Entered)
+    previous: Mapping[str, Any] | None = None
+    synthetic: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "period", Period.coerce(self.period))
+        object.__setattr__(self, "entered", Entered.coerce(self.entered))
+        missing = [c for c in ("id", "source", "category", "month", "x", "y")
+                   if c not in self.incidents.columns]
+        if missing:
+            raise ValueError(f"incidents table lacks columns {missing} (see analysis.frame)")
+        missing = [c for c in _MEMBERSHIP_COLUMNS if c not in self.membership.columns]
+        if missing:
+            raise ValueError(f"membership table lacks columns {missing}")
+        missing = [c for c in _AREA_COLUMNS if c not in self.areas.columns]
+        if missing:
+            raise ValueError(f"areas table lacks columns {missing}")

@@ -1,0 +1,160 @@
+"""Reports: self-contained HTML (charts and maps embedded), PDF (WeasyPrint) and JSON.
+
+The report is rendered from the result's JSON form, so the public version is built only from
+data that passed ``disclosure.public_view`` (the rules are in ``saferplaces.strategic.disclosure``).
+
+Every page carries "SYNTHETIC DATA" when the inputs were synthetic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from saferplaces.strategic import charts
+from saferplaces.strategic.config import DIMENSIONS
+from saferplaces.strategic.disclosure import public_view
+from saferplaces.strategic.engine import AssessmentResult
+from saferplaces.strategic.findings import fmt_p, fmt_pct
+from saferplaces.strategic.inputs import PESTELO
+
+__all__ = ["environment", "render_html", "render_pdf", "write_reports"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+# ------------------------------------------------------------------------------------------
+def _num(v: Any, digits: int = 0) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float) and digits:
+        return f"{v:,.{digits}f}"
+    return f"{round(v):,}" if isinstance(v, float) else f"{v:,}"
+
+
+def _pct(v: Any) -> str:
+    return fmt_pct(v) if v is not None else "–"
+
+
+def _share(v: Any) -> str:
+    return "–" if v is None else f"{100 * v:.0f}%"
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the report templates, with the number filters."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters.update(num=_num, pct=_pct, p=fmt_p, share=_share)
+    return env
+
+
+def _images(data: dict[str, Any], public: bool) -> dict[str, str]:
+    images: dict[str, str] = {}
+    months = data["months"]
+    n = data["period"]["months"]
+    cp = data["current_picture"]
+    images["history"] = charts.history_chart(
+        months, {"crime (police.uk)": cp["monthly"]["crime"],
+                 "anti-social behaviour (police.uk)": cp["monthly"]["asb"]},
+        "Monthly crime and anti-social behaviour")
+    ranked = data["candidates"][:15]
+    images["ranking"] = charts.bar_chart(
+        [c["name"] for c in ranked], [c["risk_score"] for c in ranked],
+        [(c["rank_range"]["best"], c["rank_range"]["worst"]) for c in ranked],
+        "Top candidates by risk score, with rank range under ±"
+        f"{100 * data['sensitivity']['weight_change']:.0f}% weights")
+    by_id = {c["id"]: c for c in data["candidates"]}
+    names = {a["code"]: a["name"] for a in data["area_outlines"]}
+    for key in data["priorities"]:
+        c = by_id[key]
+        images[f"trend:{key}"] = charts.year_on_year_chart(
+            months, c["monthly"], n, f"{c['name']}: assessment year against the year before")
+        hs = c.get("hotspots")
+        if not hs or hs.get("withheld"):
+            continue
+        if public:
+            cells, hot, new = None, hs.get("hot", []), hs.get("new", [])
+        else:
+            cells = hs["cells"]
+            hot = [cl[0] for cl in cells if cl[2]]
+            new = [cl[0] for cl in cells if cl[3]]
+        top = [a["code"] for a in c["areas"] if a.get("rank") is not None][:3]
+        images[f"map:{key}"] = charts.hotspot_map(
+            data["grid"], cells, hot, new, data["area_outlines"],
+            f"{c['name']}: where, {data['period']['first_month']} to "
+            f"{data['period']['last_month']}",
+            labels={code: names.get(code, code) for code in top})
+    return images
+
+
+def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = False) -> str:
+    """The report as one self-contained HTML page (images embedded as data URIs).
+
+    ``result`` may be an ``AssessmentResult`` or its stored ``to_dict()`` form (a previous
+    run's JSON renders again without recomputing).
+    """
+    if isinstance(result, AssessmentResult):
+        data = result.to_dict(public=public)
+    else:
+        data = public_view(result) if public and "public" not in result else result
+    by_id = {c["id"]: c for c in data["candidates"]}
+    covers: dict[str, list[str]] = {}
+    for c in data["candidates"]:
+        if c.get("covered_by"):
+            covers.setdefault(c["covered_by"], []).append(c["name"])
+    horizon = {h: [item for item in data["emerging"]["horizon"] if item["heading"] == h]
+               for h in PESTELO}
+    template = environment().get_template("report.html.j2")
+    return template.render(
+        d=data, public=public, images=_images(data, public), by_id=by_id, covers=covers,
+        dimensions=DIMENSIONS, horizon=horizon,
+        priorities=[by_id[k] for k in data["priorities"]],
+        top_areas=int(data["parameters"]["assessment"]["top_areas"]),
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    """PDF of a rendered report (WeasyPrint; needs Pango, as on the project's machines)."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+
+
+def write_reports(result: AssessmentResult, out_dir: str | Path,
+                  formats: Sequence[str] = ("html", "pdf", "json"), public: bool = False
+                  ) -> list[Path]:
+    """Write the report in each format to ``out_dir``; return the paths written.
+
+    Files are named ``strategic-assessment-<first>-<last>[-public].<ext>``.
+    """
+    unknown = set(formats) - {"html", "pdf", "json"}
+    if unknown:
+        raise ValueError(f"unknown report formats {sorted(unknown)}; use html, pdf, json")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = (f"strategic-assessment-{result.period.first_month}-{result.period.last_month}"
+            + ("-public" if public else ""))
+    written: list[Path] = []
+    html = None
+    if "html" in formats or "pdf" in formats:
+        html = render_html(result, public=public)
+    if "html" in formats:
+        path = out / f"{stem}.html"
+        path.write_text(html or "", encoding="utf-8")
+        written.append(path)
+    if "pdf" in formats:
+        path = out / f"{stem}.pdf"
+        path.write_bytes(render_pdf(html or ""))
+        written.append(path)
+    if "json" in formats:
+        path = out / f"{stem}.json"
+        path.write_text(json.dumps(result.to_dict(public=public), indent=1, ensure_ascii=False),
+                        encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,107 @@
+"""Assessment configuration: defaults load, user files overlay them, errors name their key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from saferplaces.strategic.config import (
+    DEFAULT_CONFIG_PATH,
+    DIMENSIONS,
+    SCHEMA,
+    ConfigError,
+    config_from_dict,
+    load_config,
+)
+
+
+def test_defaults_load_with_every_dimension_weighted() -> None:
+    config = load_config()
+    assert config.scheme == "morile"
+    assert set(config.weights) == set(DIMENSIONS)
+    assert {t.id for t in config.themes} >= {
+        "violent-crime", "anti-social-behaviour", "hate-crime", "drugs-county-lines",
+        "vulnerability", "acquisitive-crime", "town-centre-alcohol", "deliberate-fires"}
+
+
+def _leaf_keys(schema: dict, prefix: str = "") -> list[str]:
+    keys = []
+    for k, v in schema.items():
+        if isinstance(v, dict):
+            keys += _leaf_keys(v, f"{prefix}{k}.")
+        else:
+            keys.append(f"{prefix}{k}")
+    return keys
+
+
+def test_default_file_documents_every_setting_in_the_schema() -> None:
+    with DEFAULT_CONFIG_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    for key in _leaf_keys(SCHEMA):
+        node = data
+        for part in key.split("."):
+            assert part in node, f"default.toml lacks {key}"
+            node = node[part]
+    text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
+    for section in SCHEMA:
+        assert f"[{section}" in text or f"[[{section}" in text
+
+
+@pytest.mark.parametrize(("override", "key"), [
+    ({"scoring": {"weights": {"harm": "high"}}}, "scoring.weights.harm"),
+    ({"scoring": {"weights": {"volumee": 1.0}}}, "scoring.weights.volumee"),
+    ({"assessment": {"scheme": "morille"}}, "assessment.scheme"),
+    ({"scoring": {"scales": {"volume": {"cuts": [4, 3, 2, 1]}}}},
+     "scoring.scales.volume.cuts"),
+    ({"hotspots": {"cell_size_m": -250}}, "hotspots.cell_size_m"),
+    ({"public": {"suppress_below": 0}}, "public.suppress_below"),
+    ({"scoring": {"grid4x4": {"impact": ["harm", "fear"]}}}, "scoring.grid4x4.impact"),
+    ({"themes": [{"id": "x", "name": "X", "select": [{"source": "fire", "flag": "a"}]}]},
+     "themes[0].select[0].flag"),
+    ({"themes": [{"id": "x", "name": "X"}]}, "themes[0].select"),
+    ({"vulnerability": {"flags": ["domestik"]}}, "vulnerability.flags"),
+])
+def test_config_errors_name_the_key(override: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict(override)
+    assert caught.value.key == key
+    assert key in str(caught.value)
+
+
+def test_a_theme_may_not_add_police_uk_to_the_records_that_repeat_it() -> None:
+    theme = {"id": "double", "name": "Double counted",
+             "select": [{"source": "police-uk", "categories": ["Burglary"]},
+                        {"source": "local", "categories": ["Burglary dwelling"]}]}
+    with pytest.raises(ConfigError, match="count them twice") as caught:
+        config_from_dict({"themes": [theme]})
+    assert caught.value.key == "themes[0].select"
+
+
+def test_a_user_file_overrides_only_what_it_names(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[assessment]\nscheme = "grid4x4"\n[scoring.weights]\nharm = 3.0\n',
+                    encoding="utf-8")
+    config = load_config(path)
+    assert config.scheme == "grid4x4"
+    assert config.weights["harm"] == 3.0
+    assert config.weights["volume"] == load_config().weights["volume"]
+    assert config.path == str(path)
+
+
+def test_a_file_that_is_not_toml_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text("[assessment\nscheme = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML") as caught:
+        load_config(path)
+    assert caught.value.key == str(path)
+
+
+def test_with_weights_checks_the_dimension() -> None:
+    config = load_config()
+    assert config.with_weights({"trend": 2.0}).weights["trend"] == 2.0
+    assert config.weights["trend"] != 2.0
+    with pytest.raises(ConfigError) as caught:
+        config.with_weights({"popularity": 1.0})
+    assert caught.value.key == "scoring.weights.popularity"
