@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from saferplaces.cli import main
@@ -68,3 +69,28 @@ def test_a_bad_setting_stops_a_command_naming_the_variable(tmp_path):
     assert result.returncode != 0
     assert "SAFERPLACES_MAP_POINT_LIMIT must be a whole number, not 'lots'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def leaf_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[str, click.Command]]:
+    found: list[tuple[str, click.Command]] = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found += leaf_commands(command, (*prefix, name))
+        else:
+            found.append((" ".join((*prefix, name)), command))
+    return found
+
+
+def command_row(name: str) -> str:
+    rows = [line for line in README.splitlines()
+            if re.match(rf"\| `saferplaces {re.escape(name)}(`| )", line)]
+    assert rows, f"no row for `saferplaces {name}` in the README's command table"
+    return rows[0]
+
+
+@pytest.mark.parametrize(("name", "option"), [
+    (name, option) for name, command in leaf_commands() for parameter in command.params
+    if isinstance(parameter, click.Option) for option in parameter.opts[:1] if option != "--help"
+])
+def test_every_option_of_every_command_is_in_its_readme_row(name, option):
+    assert option in command_row(name)

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
@@ -39,7 +40,9 @@ MAX_EXTENT_KM = 300.0
 __all__ = [
     "BNG", "WGS84", "CrsError", "GREAT_BRITAIN", "MAX_EXTENT_KM", "PARTNERSHIP_MARGIN_KM",
     "POLICE_UK_AREA", "PointCheck", "Region", "UNITED_KINGDOM", "area_of_use", "check_points",
-    "crs_label", "describe_point", "extent_km", "from_crs", "in_great_britain", "metric_crs", "parse_crs",
+    "crs_label", "degree_like", "describe_point", "extent_km", "from_crs", "in_bng_origin_sea",
+    "in_great_britain", "look_like_degrees",
+    "metric_crs", "parse_crs",
     "partnership_region", "project", "to_bng", "to_wgs84", "transformer",
 ]
 
@@ -260,12 +263,12 @@ class PointCheck:
     """Which points are at 0, 0, look swapped, or lie outside the expected region (each point at
     most one of these; points without coordinates are none of them)."""
 
-    null_island: np.ndarray
-    swapped: np.ndarray
-    outside: np.ndarray
+    null_island: NDArray[np.bool_]
+    swapped: NDArray[np.bool_]
+    outside: NDArray[np.bool_]
 
     @property
-    def bad(self) -> np.ndarray:
+    def bad(self) -> NDArray[np.bool_]:
         return self.null_island | self.swapped | self.outside
 
 
@@ -289,6 +292,47 @@ def check_points(lon: np.ndarray, lat: np.ndarray, region: Region, *,
     swaps = located & ~null & ~inside & region.contains(swap_lon, swap_lat)
     outside = located & ~null & ~inside & ~swaps
     return PointCheck(null, swaps, outside)
+
+
+def look_like_degrees(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether numbers meant as metres (easting, northing) all look like longitude/latitude in
+    degrees: every located pair has |a| <= 180 and |b| <= 90 (pairs at 0, 0 aside, which are
+    placeholders). Read as metres such a set spans under ~360 m, so a projected CRS given it
+    would analyse the wrong numbers silently. False when no pair is left to judge."""
+    a = np.asarray(a, float)
+    b = np.asarray(b, float)
+    located = np.isfinite(a) & np.isfinite(b) & ~((a == 0) & (b == 0))
+    return bool(located.any()) and bool(np.all(degree_like(a, b)[located]))
+
+
+def degree_like(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair: |a| <= 180 and |b| <= 90 and not 0, 0 (a placeholder, checked on its own):
+    numbers meant as metres that look like longitude/latitude in degrees."""
+    a = np.asarray(a, float)
+    b = np.asarray(b, float)
+    with np.errstate(invalid="ignore"):
+        like: NDArray[np.bool_] = (np.abs(a) <= 180.0) & (np.abs(b) <= 90.0) & ~((a == 0) & (b == 0))
+    return like
+
+
+DEGREES_AS_METRES = "look like longitude/latitude in degrees, not metres"
+
+# British National Grid's false origin lies in the Celtic Sea south-west of the Isles of Scilly:
+# eastings 0-70 km and northings 0-200 km (about 7.8-6.6 W, 49.8-51.6 N) are open sea, at least
+# 10 km from Scilly (Bishop Rock is at easting 80.7 km) and 30 km from Ireland's south coast.
+# Truncated or misplaced numbers (5995, 2255) land here, inside BNG's area of use.
+BNG_ORIGIN_SEA = (0.0, 0.0, 70_000.0, 200_000.0)
+
+
+def in_bng_origin_sea(easting: np.ndarray, northing: np.ndarray) -> np.ndarray:
+    """Per point: British National Grid metres in the open sea around the grid's origin
+    (``BNG_ORIGIN_SEA``), so not a place any UK partner records."""
+    x0, y0, x1, y1 = BNG_ORIGIN_SEA
+    e = np.asarray(easting, float)
+    n = np.asarray(northing, float)
+    with np.errstate(invalid="ignore"):
+        sea: NDArray[np.bool_] = (e >= x0) & (e <= x1) & (n >= y0) & (n <= y1) & ~((e == 0) & (n == 0))
+    return sea
 
 
 def describe_point(kind: str, a: float, b: float, region: Region, *, geographic: bool = True) -> str:

@@ -1,6 +1,10 @@
 """Which areas each incident falls in: shapely 2 STRtree, vectorised. No Django here.
 
-Rule: an incident is in an area when its WGS84 point intersects the polygon (boundary included).
+Rule: an incident is in an area when its WGS84 point intersects the polygon (boundary included),
+but a point is never counted twice in one kind of area because it lies on an edge: of the areas of
+one kind it touches, those it lies inside (not on the edge) win; a point only on edges goes to the
+one with the lowest code (``_edges_to_one_area``). Areas of one kind drawn to overlap keep the
+points inside both; areas of different kinds are independent.
 For LSOAs, a police.uk record's own ``LSOA code`` wins where that LSOA is loaded, because the
 polygons are generalised and police.uk assigns the LSOA from the true location.
 
@@ -12,23 +16,27 @@ and its areas handed to every row at that point.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 __all__ = ["AreaIndex", "assign_points"]
 
 
 @dataclass
 class AreaIndex:
-    ids: np.ndarray  # area ids
-    kinds: np.ndarray  # area kind per area
-    codes: np.ndarray  # area code per area
-    geometries: np.ndarray  # shapely geometries, WGS84
+    ids: NDArray[np.int64]  # area ids
+    kinds: NDArray[np.object_]  # area kind per area
+    codes: NDArray[np.object_]  # area code per area
+    geometries: NDArray[np.object_]  # shapely geometries, WGS84
 
     @classmethod
-    def build(cls, ids: list[int], kinds: list[str], codes: list[str], geojson: list[dict]) -> AreaIndex:
+    def build(
+        cls, ids: list[int], kinds: list[str], codes: list[str], geojson: list[dict[str, Any]]
+    ) -> AreaIndex:
         geometries = np.array([shapely.geometry.shape(g) for g in geojson], dtype=object)
         if len(geometries):
             shapely.prepare(geometries)
@@ -48,6 +56,7 @@ def _point_areas(index: AreaIndex, lon: np.ndarray, lat: np.ndarray) -> tuple[np
     codes, distinct = pd.factorize(lon[located] + 1j * lat[located])
     points = shapely.points(distinct.real, distinct.imag)
     point_pos, area_pos = shapely.STRtree(index.geometries).query(points, predicate="intersects")
+    point_pos, area_pos = _edges_to_one_area(index, distinct.real, distinct.imag, point_pos, area_pos)
     # rows of each distinct point, grouped: rows_by_point[starts[k]:starts[k] + counts[k]]
     rows_by_point = located[np.argsort(codes, kind="stable")]
     counts = np.bincount(codes, minlength=len(distinct))
@@ -57,6 +66,34 @@ def _point_areas(index: AreaIndex, lon: np.ndarray, lat: np.ndarray) -> tuple[np
     within = np.arange(total) - np.repeat(np.cumsum(repeat) - repeat, repeat)
     rows = rows_by_point[np.repeat(starts[point_pos], repeat) + within]
     return rows.astype(np.int64), np.repeat(area_pos, repeat).astype(np.int64)
+
+
+def _edges_to_one_area(index: AreaIndex, lon: np.ndarray, lat: np.ndarray, point_pos: np.ndarray,
+                       area_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop the pairs (point position, area position) that would count a point twice in one kind
+    of area because it lies on an edge: where a point touches several areas of one kind, only the
+    areas it is strictly inside are kept (``shapely.contains_xy``, edges excluded); a point on
+    edges only keeps the area with the lowest code. Pairs come back in their given order."""
+    if not point_pos.size:
+        return point_pos, area_pos
+    kind_of_pair, kinds = pd.factorize(pd.Series(index.kinds[area_pos], copy=False))
+    key = point_pos.astype(np.int64) * max(len(kinds), 1) + kind_of_pair
+    shared = pd.Series(key, copy=False).duplicated(keep=False).to_numpy()
+    if not shared.any():
+        return point_pos, area_pos
+    where = np.flatnonzero(shared)
+    inside = np.zeros(len(key), bool)
+    inside[where] = shapely.contains_xy(index.geometries[area_pos[where]], lon[point_pos[where]],
+                                        lat[point_pos[where]])
+    inside_any = pd.Series(inside, copy=False).groupby(key).transform("any").to_numpy()
+    keep = ~shared | inside  # a touching point keeps the areas it is inside, if any
+    on_edges_only = np.flatnonzero(shared & ~inside_any)
+    if on_edges_only.size:
+        codes = index.codes[area_pos[on_edges_only]].astype(str)
+        order = on_edges_only[np.lexsort((codes, key[on_edges_only]))]
+        first = np.concatenate([[True], key[order][1:] != key[order][:-1]])
+        keep[order[first]] = True
+    return point_pos[keep], area_pos[keep]
 
 
 def assign_points(index: AreaIndex, lon: np.ndarray, lat: np.ndarray,

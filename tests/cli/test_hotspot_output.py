@@ -4,23 +4,13 @@ gets advice that helps."""
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from saferplaces.analysis.hotspots import hotspots
-
-
-def saferplaces(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["SAFERPLACES_DB"] = str(home / "store.sqlite3")
-    env["COLUMNS"] = "250"
-    return subprocess.run([sys.executable, "-m", "saferplaces.cli", *args], env=env, cwd=home,
-                          capture_output=True, text=True, timeout=300)
+from tests.process import saferplaces
 
 
 def write_points(path: Path, x: np.ndarray, y: np.ndarray) -> Path:

@@ -5,30 +5,16 @@ when ``DATABASE_URL`` is set)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.process import ok, saferplaces
+
 CASES = Path(__file__).parents[1] / "data" / "cases"
 DAY_BOUNDARY = CASES / "local-day-boundary"
 MONTH_DATA = CASES / "month-data-day-periods"
-
-
-def saferplaces(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["SAFERPLACES_DB"] = str(home / "store.sqlite3")
-    return subprocess.run([sys.executable, "-m", "saferplaces.cli", *args], env=env, cwd=home,
-                          capture_output=True, text=True, timeout=300)
-
-
-def ok(*args: str, home: Path) -> str:
-    result = saferplaces(*args, home=home)
-    assert result.returncode == 0, f"saferplaces {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
-    return result.stdout + result.stderr
 
 
 def refused(*args: str, home: Path) -> str:

@@ -14,22 +14,10 @@ import pandas as pd
 import pytest
 
 from saferplaces.strategic import deep_dive, load_config, render_deep_dive_html
+from tests.process import ok, saferplaces
 from tests.strategic.smalltown import build
 
 CASE = Path(__file__).parents[1] / "data" / "cases" / "placeholder-references"
-
-
-def saferplaces(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["SAFERPLACES_DB"] = str(home / "store.sqlite3")
-    return subprocess.run([sys.executable, "-m", "saferplaces.cli", *args], env=env, cwd=home,
-                          capture_output=True, text=True, timeout=300)
-
-
-def ok(*args: str, home: Path) -> str:
-    done = saferplaces(*args, home=home)
-    assert done.returncode == 0, f"{args}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout + done.stderr
 
 
 def repeat_of_deep_dive(home: Path) -> dict:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.process import ok
 
 CASE = Path(__file__).parents[1] / "data" / "cases" / "crime-types-2013" / "data"
 COMBINED_ORDER = "Public order and possession of weapons (combined)"
@@ -20,20 +19,6 @@ WARDS = {"type": "FeatureCollection", "features": [
      "geometry": {"type": "Polygon", "coordinates": [[[x0, 51.8], [x1, 51.8], [x1, 51.95],
                                                        [x0, 51.95], [x0, 51.8]]]}}
     for code, x0, x1 in (("W1", 0.80, 0.89), ("W2", 0.89, 0.99))]}
-
-
-def saferplaces(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["SAFERPLACES_DB"] = str(home / "store.sqlite3")
-    env["COLUMNS"] = "250"
-    return subprocess.run([sys.executable, "-m", "saferplaces.cli", *args], env=env, cwd=home,
-                          capture_output=True, text=True, timeout=300)
-
-
-def ok(*args: str, home: Path) -> str:
-    done = saferplaces(*args, home=home)
-    assert done.returncode == 0, f"{args}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout + done.stderr
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,16 +21,9 @@ from saferplaces.ingest.errors import IngestError
 from saferplaces.ingest.mapped import load_mapping, parse_mapped
 from saferplaces.ingest.policeuk import COLUMNS
 from tests.conftest import COLCHESTER_ROWS
+from tests.process import saferplaces
 
 CASE = Path(__file__).parents[1] / "data" / "cases" / "semicolon-delimiter" / "asb-semicolon.csv"
-
-
-def saferplaces(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["SAFERPLACES_DB"] = str(home / "store.sqlite3")
-    env["COLUMNS"] = "250"
-    return subprocess.run([sys.executable, "-m", "saferplaces.cli", *args], env=env, cwd=home,
-                          capture_output=True, text=True, timeout=300)
 
 
 def police_csv(delimiter: str, rows: list[list[str]] = COLCHESTER_ROWS) -> bytes:

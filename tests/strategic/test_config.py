@@ -105,3 +105,18 @@ def test_with_weights_checks_the_dimension() -> None:
     with pytest.raises(ConfigError) as caught:
         config.with_weights({"popularity": 1.0})
     assert caught.value.key == "scoring.weights.popularity"
+
+
+def test_a_mistake_in_a_file_names_the_file_the_key_and_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "assessment.toml"
+    path.write_text('[scoring.weights]\nharm = "high"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == f"{path}: scoring.weights.harm: must be a number >= 0, not 'high'"
+    assert (caught.value.key, caught.value.source) == ("scoring.weights.harm", str(path))
+
+
+def test_an_unknown_key_lists_the_keys_known_in_its_table() -> None:
+    with pytest.raises(ConfigError, match="known here: cell_size_m, top_share") as caught:
+        config_from_dict({"hotspots": {"cell_size": 100}})
+    assert caught.value.key == "hotspots.cell_size"

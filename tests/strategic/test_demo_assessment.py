@@ -40,7 +40,7 @@ SECTIONS = ("summary", "current-picture", "priorities", "ranking", "emerging",
 
 
 def _emerging_top(result: AssessmentResult, n: int = 3) -> list[str]:
-    return [r["id"] for r in result.emerging["rising"][:n]]
+    return [r.id for r in result.emerging.rising[:n]]
 
 
 # -- planted patterns -------------------------------------------------------------------------
@@ -50,10 +50,10 @@ def test_planted_rising_category_ranks_top_three_of_emerging_issues(
     key = f"police-uk:{slug(truth['category'])}"
     assert key in _emerging_top(demo_result)
     shop = demo_result.candidate(key)
-    assert shop.measures["direction"] == "rising"
+    assert shop.measures.direction == "rising"
     assert shop.scores["trend"].score == 5
     # the counts are exactly the planted last-12 and previous-12 months
-    assert (shop.measures["count"], shop.measures["previous"]) == (
+    assert (shop.measures.count, shop.measures.previous) == (
         truth["last_12_months"], truth["previous_12_months"])
     # and the rise carries it into the top three police.uk categories of the risk ranking
     assert shop.rank_in_kind <= 3
@@ -63,7 +63,7 @@ def test_without_the_planted_trend_the_category_is_not_flagged(
         flat_town: DemoTown, flat_result: AssessmentResult) -> None:
     assert flat_town.ground_truth["rising_trend"] is None
     shop = flat_result.candidate("police-uk:shoplifting")
-    assert shop.measures["direction"] != "rising"
+    assert shop.measures.direction != "rising"
     assert shop.scores["trend"].score <= 2
     assert "police-uk:shoplifting" not in _emerging_top(flat_result)
 
@@ -229,9 +229,9 @@ def test_deep_dive_on_a_quarter_finds_the_rise(demo_town: DemoTown) -> None:
     shop = df[(df["source"] == "police-uk") & (df["category"] == "Shoplifting")]
     q4 = shop["month"].between("2025-10-01", "2025-12-01").sum()
     q4_before = shop["month"].between("2024-10-01", "2024-12-01").sum()
-    assert (m["count"], m["same_period_last_year"]["count"]) == (q4, q4_before)
-    assert m["direction"] == "rising"
-    quarters = {q["quarter"]: q["count"] for q in result.quarterly}
+    assert (m.count, m.same_period_last_year.count) == (q4, q4_before)
+    assert m.direction == "rising"
+    quarters = {q.quarter: q.count for q in result.quarterly}
     assert quarters["2025 Q4"] == q4
     assert sum(quarters.values()) == len(shop)
     html = render_deep_dive_html(result, public=True)
@@ -281,5 +281,5 @@ def test_months_before_the_data_start_are_not_counted_as_zeros(demo_town: DemoTo
     candidates, _, _, measures, _ = measure_candidates(ctx)
     assert candidates
     for c in candidates:
-        assert measures[c.id]["previous"] is None
-        assert measures[c.id]["direction"] == "insufficient data"
+        assert measures[c.id].previous is None
+        assert measures[c.id].direction == "insufficient data"

@@ -18,6 +18,7 @@ from saferplaces.strategic.scoring import (
     sensitivity,
     trend_score,
 )
+from tests.strategic.builders import candidate_measures
 
 
 def test_scale_scores_at_and_above_each_cut() -> None:
@@ -56,16 +57,17 @@ def test_grid_places_impact_and_likelihood_on_four_bands() -> None:
     scores = {"harm": 5, "vulnerability": 5, "concern": 4, "capacity": 4,
               "volume": 2, "trend": 2, "repeat": 1, "concentration": 3}
     g = grid_axes(scores, config)
-    assert g["impact_mean"] == pytest.approx(4.5)
-    assert g["likelihood_mean"] == pytest.approx(2.0)
-    assert (g["impact"], g["likelihood"], g["grid_score"]) == (4, 2, 8)
-    assert g["band"] == "high"  # 8 is at or above the cut 6, below 12
+    assert g.impact_mean == pytest.approx(4.5)
+    assert g.likelihood_mean == pytest.approx(2.0)
+    assert (g.impact, g.likelihood, g.grid_score) == (4, 2, 8)
+    assert g.band == "high"  # 8 is at or above the cut 6, below 12
 
 
 def test_entered_scores_are_used_and_capacity_counts_as_a_gap() -> None:
     config = load_config()
-    measures = {"rate": 12.0, "harm_rate": None, "direction": "rising", "pct_change": 25.0,
-                "concentration": 0.95, "repeat_rate": 0.4, "vulnerability_share": 0.0}
+    measures = candidate_measures(rate=12.0, harm_rate=None, direction="rising",
+                                  pct_change=25.0, concentration=0.95, repeat_rate=0.4,
+                                  vulnerability_share=0.0)
     s = score_dimensions(measures, {"concern": EnteredScore(5, "survey"),
                                     "capacity": EnteredScore(4, "audit")}, config)
     assert s["volume"].score == 5 and s["trend"].score == 5 and s["repeat"].score == 5

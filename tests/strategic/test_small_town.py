@@ -21,7 +21,7 @@ from saferplaces.strategic import (
     render_html,
     run_assessment,
 )
-from saferplaces.strategic.config import config_from_dict
+from saferplaces.strategic.config import SelectorSettings, ThemeSettings, config_from_dict
 from tests.strategic.smalltown import build
 
 
@@ -43,12 +43,12 @@ def test_categories_themes_and_detail_duplicates(small: AssessmentResult) -> Non
 def test_planted_rise_is_significant_and_scored_highest(small: AssessmentResult) -> None:
     shop = small.candidate("police-uk:shoplifting")
     m = shop.measures
-    assert (m["count"], m["previous"]) == (480, 240)
-    assert m["p_value"] == pytest.approx(poisson_ctest(480, 240).p_value)
-    assert m["direction"] == "rising"
+    assert (m.count, m.previous) == (480, 240)
+    assert m.p_value == pytest.approx(poisson_ctest(480, 240).p_value)
+    assert m.direction == "rising"
     assert shop.scores["trend"].score == 5
     burglary = small.candidate("police-uk:burglary")
-    assert burglary.measures["direction"] == "stable"
+    assert burglary.measures.direction == "stable"
     assert burglary.scores["trend"].score == 2
 
 
@@ -58,19 +58,19 @@ def test_rates_per_thousand_residents_by_neighbourhood(small: AssessmentResult) 
     assert (top.code, top.count, top.rank) == ("N3", 480, 1)
     assert top.rate == pytest.approx(1000 * 480 / 2000)
     assert small.population == 20000
-    assert shop.measures["rate"] == pytest.approx(1000 * 480 / 20000)
+    assert shop.measures.rate == pytest.approx(1000 * 480 / 20000)
     assert all(a.count == 0 and a.rank is None for a in shop.areas[1:])
 
 
 def test_repeat_victims_come_from_the_detail_records(small: AssessmentResult) -> None:
     burglary = small.candidate("police-uk:burglary")
-    rep = burglary.measures["repeat"]
+    rep = burglary.measures.repeat
     # V-REPEAT has 12 burglaries in the year; all other refs are (almost surely) single
-    assert rep["repeat_victims"] >= 1
-    assert rep["referenced_incidents"] == burglary.measures["count"]
-    assert rep["repeat_incident_rate"] == pytest.approx(
-        (rep["referenced_incidents"] - rep["victims"]) / rep["referenced_incidents"])
-    assert rep["sources"] == ["local"]
+    assert rep.repeat_victims >= 1
+    assert rep.referenced_incidents == burglary.measures.count
+    assert rep.repeat_incident_rate == pytest.approx(
+        (rep.referenced_incidents - rep.victims) / rep.referenced_incidents)
+    assert rep.sources == ("local",)
 
 
 def test_covered_candidates_are_not_separate_priorities(small: AssessmentResult) -> None:
@@ -104,7 +104,7 @@ def test_entered_scores_lift_a_candidate_and_unknown_ids_warn() -> None:
 def test_grid_scheme_ranks_by_impact_times_likelihood() -> None:
     result = run_assessment(build(), config_from_dict({"assessment": {
         "scheme": "grid4x4"}}))
-    values = [c.grid["grid_score"] for c in result.candidates]
+    values = [c.grid.grid_score for c in result.candidates]
     assert values == sorted(values, reverse=True)
     assert result.scheme == "grid4x4"
 
@@ -112,16 +112,15 @@ def test_grid_scheme_ranks_by_impact_times_likelihood() -> None:
 def test_previous_run_gives_progress_against_targets(small: AssessmentResult) -> None:
     inputs = build(rising=False)
     previous = small.to_dict()
-    previous["entered"]["targets"] = [
-        {"candidate": "police-uk:shoplifting", "measure": "incidents", "change_pct": -10.0,
-         "baseline": None, "note": ""}]
+    previous["entered"]["targets"] = Entered(targets=(
+        Target("police-uk:shoplifting", "incidents", -10.0),)).to_dict()["targets"]
     previous["priorities"] = ["police-uk:shoplifting", "theme:acquisitive-crime"]
     result = run_assessment(dataclasses.replace(inputs, previous=previous), load_config())
-    item = next(i for i in result.progress["items"] if i["id"] == "police-uk:shoplifting")
-    assert (item["previous_count"], item["count"]) == (480, 240)
-    assert item["pct_change"] == pytest.approx(-50.0)
-    target = item["targets"][0]
-    assert target["target"] == pytest.approx(432.0) and target["met"] is True
+    item = next(i for i in result.progress.items if i.id == "police-uk:shoplifting")
+    assert (item.previous_count, item.count) == (480, 240)
+    assert item.pct_change == pytest.approx(-50.0)
+    target = item.targets[0]
+    assert target.target == pytest.approx(432.0) and target.met is True
 
 
 def test_json_is_plain_and_round_trips(small: AssessmentResult) -> None:
@@ -150,9 +149,10 @@ def test_sensitive_small_counts_are_withheld_in_public_but_shown_in_full() -> No
     # by neighbourhood are listed (min_area_incidents 1, all areas shown).
     config = config_from_dict({
         "candidates": {"police_uk_categories": False, "other_categories": False},
-        "themes": [{"id": "hate-crime", "name": "Hate crime", "breakdown": "hate_strand",
-                    "sensitive": True,
-                    "select": [{"source": "local", "flags_any": ["hate_race"]}]}],
+        "themes": [ThemeSettings(
+            id="hate-crime", name="Hate crime", breakdown="hate_strand", sensitive=True,
+            select=[SelectorSettings(source="local", flags_any=["hate_race"])],
+        ).model_dump(exclude_unset=True)],
         "assessment": {"min_area_incidents": 1, "top_areas": 10, "priorities": 1},
     })
     result = run_assessment(build(), config)

@@ -304,14 +304,15 @@ def harmonise_categories(
     breaks: dict[str, pd.Timestamp] = {}
     broken = []
     for change, why in to_break:
-        series = sorted({labels.get(c, c) for c in change.categories if c in present})
-        for name in series:
+        broken_series = sorted({labels.get(c, c) for c in change.categories if c in present})
+        for name in broken_series:
             breaks[name] = max(breaks.get(name, change.month), change.month)
-        names = ", ".join(f"'{name}'" for name in series)
-        broken.append({"series": series, "month": f"{change.month:%Y-%m}", "reason": why,
-                       "change": change.to_dict(),
+        names = ", ".join(f"'{name}'" for name in broken_series)
+        broken.append({"series": broken_series, "month": f"{change.month:%Y-%m}",
+                       "reason": why, "change": change.to_dict(),
                        "note": (f"Series break in {change.month:%B %Y}: {change.description}; "
-                                f"{why}, so {names} {'is' if len(series) == 1 else 'are'} "
+                                f"{why}, so {names} "
+                                f"{'is' if len(broken_series) == 1 else 'are'} "
                                 f"compared only from {change.month:%B %Y} on.")})
     return Harmonisation(scheme.name, scheme.source, empty.first, empty.last, labels, breaks,
                          tuple(combined), tuple(broken))

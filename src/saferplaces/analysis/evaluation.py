@@ -25,16 +25,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import stats
 
 from saferplaces.analysis.classification import harmonise_categories, load_scheme
 from saferplaces.analysis.frame import as_local
 from saferplaces.analysis.harm import HarmWeights, load_weights, normalise_category
+from saferplaces.analysis.harm_history import inherited_weights
 from saferplaces.analysis.jsonable import json_value
+from saferplaces.analysis.permutation import Seed, as_generator, seed_record
 from saferplaces.analysis.stats import PoissonTestResult, poisson_etest
 
 __all__ = [
@@ -50,9 +53,21 @@ __all__ = [
 ]
 
 ArrayLike = float | int | Sequence[float] | np.ndarray
+#: The WDQ's counts: float64 scalars, or arrays of bootstrap draws.
+WdqValue = TypeVar("WdqValue", np.float64, NDArray[np.float64])
 
 
-def _counts(values: ArrayLike | None, name: str) -> np.ndarray | None:
+@overload
+def _counts(values: None, name: str) -> None: ...
+
+
+@overload
+def _counts(values: ArrayLike, name: str) -> NDArray[np.float64]: ...
+
+
+def _counts(values: ArrayLike | None, name: str) -> NDArray[np.float64] | None:
+    """``values`` as a 1-D float array of counts (``None`` stays ``None``); ``ValueError``
+    naming ``name`` for negative, missing or 2-D counts."""
     if values is None:
         return None
     a = np.atleast_1d(np.asarray(values, dtype=float))
@@ -172,9 +187,11 @@ def wdd(
     reuse = db is not None and dcb is None
     local = wsum(change(tb, ta)) - wsum(change(cb, ca))
     local_var = wsum(variance(tb, ta), 2) + wsum(variance(cb, ca), 2)
-    if db is None:
+    # The checks above make each before/after pair both given or both None, and a buffer
+    # control imply a buffer, so these tests are "no buffer" and "reuse".
+    if db is None or da is None:
         disp, disp_var, total_var = 0.0, 0.0, local_var
-    elif reuse:
+    elif dcb is None or dca is None:
         disp = wsum(change(db, da)) - wsum(change(cb, ca))
         disp_var = wsum(variance(db, da), 2) + wsum(variance(cb, ca), 2)
         total_var = wsum(variance(tb, ta), 2) + wsum(variance(db, da), 2) + 4 * wsum(
@@ -189,7 +206,7 @@ def wdd(
     p = float(2 * stats.norm.sf(abs(z))) if se > 0 else float("nan")
     q = float(stats.norm.ppf(1 - alpha / 2))
     counts = {f"{name}_{when}": arr.tolist()
-              for name, (b, a) in pairs.items() if b is not None
+              for name, (b, a) in pairs.items() if b is not None and a is not None
               for when, arr in (("before", b), ("after", a))}
     return WDDResult(
         local=local, local_se=float(np.sqrt(local_var)), displacement=disp,
@@ -258,8 +275,10 @@ class WDQResult:
         return {k: json_value(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
-def _wdq_parts(rb: np.ndarray, ra: np.ndarray, cb: np.ndarray, ca: np.ndarray, db: np.ndarray,
-               da: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _wdq_parts(rb: WdqValue, ra: WdqValue, cb: WdqValue, ca: WdqValue, db: WdqValue,
+               da: WdqValue) -> tuple[WdqValue, WdqValue, WdqValue, WdqValue]:
+    """Success measure, buffer measure, WDQ and total net effect (Bowers & Johnson 2003) for
+    one set of counts (float64 scalars) or for bootstrap draws (float64 arrays)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         sm = ra / ca - rb / cb
         bm = da / ca - db / cb
@@ -279,7 +298,7 @@ def wdq(
     *,
     n_boot: int = 2000,
     alpha: float = 0.05,
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = None,
 ) -> WDQResult:
     """Weighted Displacement Quotient (Bowers & Johnson 2003) with a bootstrap interval.
 
@@ -304,7 +323,7 @@ def wdq(
     rb, ra, cb, ca, db, da = obs
     parts = _wdq_parts(*(np.float64(v) for v in obs))
     sm, bm, q, net = (float(x) if np.isfinite(x) else float("nan") for x in parts)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = as_generator(seed)
     draws = rng.poisson(obs[:, None], size=(6, n_boot)).astype(float)
     b_sm, _, b_q, b_net = _wdq_parts(*draws)
     defined = np.isfinite(b_q)
@@ -324,7 +343,7 @@ def wdq(
         net_effect_ci_low=float(net_ci[0]), net_effect_ci_high=float(net_ci[1]),
         share_no_success=float(np.mean(~finite_sm | (b_sm >= 0))),
         share_undefined=float(np.mean(~defined)), n_boot=int(n_boot),
-        seed=seed if isinstance(seed, int) else None, alpha=alpha,
+        seed=seed_record(seed, generator=None), alpha=alpha,
         counts=dict(zip(("treated_before", "treated_after", "control_before",
                          "control_after", "buffer_before", "buffer_after"),
                         (float(v) for v in obs), strict=True)),
@@ -391,7 +410,7 @@ Period = tuple[pd.Timestamp, pd.Timestamp]
 
 
 def _month_name(month: pd.Period) -> str:
-    return month.strftime("%B %Y")
+    return str(month.strftime("%B %Y"))
 
 
 def _cut_months(period: Period) -> list[pd.Period]:
@@ -512,6 +531,33 @@ def _harmonise_types(data: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
     return data, {normalise_category(s) for s in series}, notes
 
 
+def _scaling_note(before_days: int, after_days: int) -> str:
+    """The note for periods of unequal length: how the WDD scales the after-period counts."""
+    return (f"The before and after periods differ in length ({before_days} and {after_days} days): "
+            f"the WDD and harm-weighted WDD compare rates per day, scaling after-period counts by "
+            f"{before_days}/{after_days} (= {before_days / after_days:.4g}), so their estimates are "
+            f"in incidents per {before_days}-day before period; the E-tests use the days as exposures.")
+
+
+def _harm_by_recorded_type(long: pd.DataFrame, columns: pd.MultiIndex, lookup: Mapping[str, float],
+                           notes: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Counts per recorded type (rows; ``group_period`` columns) and each type's harm weight
+    (NaN when none): a type police.uk retired takes its successors' weight
+    (``analysis.harm_history``), so a combined series is weighted type by type before it is
+    summed. A note names every weight taken that way."""
+    table = long.groupby(["recorded", "group", "period"]).size().unstack(["group", "period"])
+    table = table.reindex(columns=columns, fill_value=0).fillna(0).astype(np.int64)
+    table.columns = [f"{g}_{p}" for g, p in table.columns]
+    table.index.name = "category"
+    inherited = inherited_weights(table.index, lookup)
+    if inherited:
+        notes.append("harm weights for types police.uk no longer uses: "
+                     + "; ".join(w.note() for w in inherited.values()))
+    weights = np.array([inherited[c].weight if c in inherited else lookup.get(normalise_category(c), np.nan)
+                        for c in table.index], dtype=float)
+    return table, weights
+
+
 def evaluate_intervention(
     df: pd.DataFrame,
     membership: pd.DataFrame,
@@ -528,7 +574,7 @@ def evaluate_intervention(
     date_column: str = "occurred",
     alpha: float = 0.05,
     n_boot: int = 2000,
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = None,
     whole_months: bool = False,
 ) -> InterventionEvaluation:
     """Evaluate an operation: WDD, WDQ (with a buffer) and E-tests from the incident table.
@@ -574,7 +620,8 @@ def evaluate_intervention(
             if shared:
                 raise ValueError(f"areas {sorted(shared)} are in both {a} and {b}")
     when = as_local(df[date_column]).dt.normalize()
-    data = df.assign(_when=when.to_numpy())
+    # the type as recorded, kept through harmonisation: harm weights are per recorded type
+    data = df.assign(_when=when.to_numpy(), _recorded=df["category"].astype(str).to_numpy())
     cats = None if categories is None else tuple(categories)
     spans = (*_period(before, "before"), *_period(after, "after"))
     data, wanted, notes = _harmonise_types(data, min(spans), max(spans), cats)
@@ -595,7 +642,7 @@ def evaluate_intervention(
         ids = pd.Index(m.loc[m["area_code"].astype(str).isin(codes), "incident_id"].unique())
         sub = data[data["id"].isin(ids)]
         pieces.append(pd.DataFrame({"group": name, "category": sub["category"].astype(str),
-                                    "period": sub["_period"]}))
+                                    "period": sub["_period"], "recorded": sub["_recorded"]}))
     long = pd.concat(pieces, ignore_index=True)
     table = long.groupby(["category", "group", "period"]).size().unstack(["group", "period"])
     columns = pd.MultiIndex.from_product([names, ["before", "after"]])
@@ -606,6 +653,8 @@ def evaluate_intervention(
     counts = pd.concat([table, totals.to_frame("All").T.rename_axis("category")])
 
     tw = (1.0, after_days / before_days)
+    if before_days != after_days:
+        notes.append(_scaling_note(before_days, after_days))
 
     def col(group: str, when: str, frame: pd.DataFrame | pd.Series = totals) -> Any:
         return frame[f"{group}_{when}"]
@@ -627,15 +676,14 @@ def evaluate_intervention(
             HarmWeights(name="custom", weights=dict(harm), status="user-supplied")
             if isinstance(harm, Mapping) else load_weights(harm))
         harm_name = hw.name
-        lookup = hw.lookup()
-        weight_of = table.index.map(lambda c: lookup.get(normalise_category(c), np.nan))
+        htable, weight_of = _harm_by_recorded_type(long, columns, hw.lookup(), notes)
         ok = ~pd.isna(np.asarray(weight_of, dtype=float))
-        unweighted = tuple(table.index[~ok])
+        unweighted = tuple(htable.index[~ok])
         if unweighted:
             notes.append(f"harm-weighted WDD leaves out {len(unweighted)} categories with no "
                          f"weight in '{hw.name}': {', '.join(unweighted)}")
         if ok.any():
-            t = table[ok]
+            t = htable[ok]
             wvals = np.asarray(weight_of, dtype=float)[ok]
             hargs: list[Any] = [None, None, None, None]
             if "buffer" in groups:

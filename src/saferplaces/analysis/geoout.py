@@ -43,7 +43,8 @@ def _column_list(values: ArrayLike, cells: np.ndarray) -> list[Any]:
         sub = arr[cells]
         out = sub.astype(object)
         out[~np.isfinite(sub)] = None
-        return out.tolist()
+        listed: list[Any] = out.tolist()
+        return listed
     return [json_value(v) for v in arr[cells].tolist()]
 
 

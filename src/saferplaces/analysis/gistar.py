@@ -49,13 +49,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from numba import njit
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.spatial import cKDTree
 from scipy.stats import norm
 
 from saferplaces.analysis.grid import Grid
+from saferplaces.analysis.jit import njit
+from saferplaces.analysis.permutation import Seed, as_generator, pseudo_p_value, seed_record
 
 __all__ = [
     "GISTAR_REFERENCE",
@@ -70,6 +71,9 @@ __all__ = [
 ]
 
 Alternative = Literal["two-sided", "greater", "lesser", "directed"]
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 GISTAR_REFERENCE = (
     "Getis-Ord Gi* (Getis & Ord 1992; Ord & Getis 1995); conditional permutation pseudo "
@@ -82,14 +86,16 @@ _REJECT_MAX_K = 64  # above this many neighbours, draw by partial Fisher-Yates i
 # --------------------------------------------------------------------------------------------
 # weights
 # --------------------------------------------------------------------------------------------
-def _coords(x: ArrayLike, y: ArrayLike) -> np.ndarray:
+def _coords(x: ArrayLike, y: ArrayLike) -> FloatArray:
     pts = np.column_stack([np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()])
     if not np.isfinite(pts).all():
         raise ValueError("coordinates must be finite")
     return pts
 
 
-def _binary_csr(n: int, rows: np.ndarray, cols: np.ndarray, self_weight: bool) -> sparse.csr_array:
+def _binary_csr(
+    n: int, rows: NDArray[np.integer[Any]], cols: NDArray[np.integer[Any]], self_weight: bool
+) -> sparse.csr_array:
     itype = np.int32 if n < 2**31 - 1 else np.int64
     if self_weight:
         diag = np.arange(n, dtype=itype)
@@ -181,7 +187,7 @@ def grid_weights(
 # --------------------------------------------------------------------------------------------
 # FDR
 # --------------------------------------------------------------------------------------------
-def fdr_bh(p: ArrayLike) -> np.ndarray:
+def fdr_bh(p: ArrayLike) -> FloatArray:
     """Benjamini–Hochberg (1995) adjusted p-values (q-values); NaN entries stay NaN.
 
     ``q_(i) = min_{j ≥ i} min(1, p_(j) · m / j)`` over the ``m`` finite p-values sorted
@@ -213,14 +219,14 @@ _INV53 = 1.0 / 9007199254740992.0
 
 
 @njit(cache=True, inline="always")
-def _mix64(z):  # splitmix64 output function (Steele, Lea & Flood 2014)
+def _mix64(z: np.uint64) -> np.uint64:  # splitmix64 output function (Steele, Lea & Flood 2014)
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
 @njit(cache=True, inline="always")
-def _uniform_below(state, bound):
+def _uniform_below(state: np.uint64, bound: int) -> tuple[np.uint64, np.int64]:
     """Advance a splitmix64 state; return (new state, integer uniform on [0, bound))."""
     state = state + _GAMMA
     u = np.float64(_mix64(state) >> _S11) * _INV53
@@ -228,8 +234,22 @@ def _uniform_below(state, bound):
 
 
 @njit(nogil=True, cache=True)
-def _crand_groups(values, order, starts, reps, ks, observed, tol, seed_key, permutations,
-                  worker, n_workers, need_scratch, n_ge, n_le):
+def _crand_groups(
+    values: FloatArray,
+    order: IntArray,
+    starts: IntArray,
+    reps: IntArray,
+    ks: IntArray,
+    observed: FloatArray,
+    tol: FloatArray,
+    seed_key: np.uint64,
+    permutations: int,
+    worker: int,
+    n_workers: int,
+    need_scratch: bool,
+    n_ge: IntArray,
+    n_le: IntArray,
+) -> None:
     """Conditional permutation for each (value, k) group of cells.
 
     For group g (cells order[starts[g]:starts[g+1]], focal value values[reps[g]], ks[g]
@@ -314,18 +334,18 @@ def _crand_groups(values, order, starts, reps, ks, observed, tol, seed_key, perm
                 n_le[cell] = np.searchsorted(sims, o + tol[g], side="right")
 
 
-def _seed_key(seed: int | np.random.Generator | None) -> np.uint64:
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    return np.uint64(rng.integers(0, 2**63, dtype=np.int64))
+def _seed_key(seed: Seed) -> np.uint64:
+    """The 63-bit key of the splitmix64 streams: one draw from ``seed``'s Generator."""
+    return np.uint64(as_generator(seed).integers(0, 2**63, dtype=np.int64))
 
 
 def _permutation_counts(
-    y: np.ndarray,
-    k_off: np.ndarray,
-    observed: np.ndarray,
+    y: FloatArray,
+    k_off: IntArray,
+    observed: FloatArray,
     permutations: int,
-    seed: int | np.random.Generator | None,
-) -> tuple[np.ndarray, np.ndarray]:
+    seed: Seed,
+) -> tuple[IntArray, IntArray]:
     n = y.size
     order = np.lexsort((y, k_off))
     ys, ks = y[order], k_off[order]
@@ -367,12 +387,12 @@ class GiStarResult:
     named by ``p_source``, and ``p_fdr`` its Benjamini–Hochberg adjustment across cells.
     """
 
-    z: np.ndarray
-    p_norm: np.ndarray
-    p_sim: np.ndarray | None
-    p: np.ndarray
-    p_fdr: np.ndarray
-    neighbours: np.ndarray
+    z: FloatArray
+    p_norm: FloatArray
+    p_sim: FloatArray | None
+    p: FloatArray
+    p_fdr: FloatArray
+    neighbours: IntArray
     permutations: int
     seed: int | str | None
     alternative: Alternative
@@ -380,15 +400,15 @@ class GiStarResult:
     weights: dict[str, Any] = field(default_factory=dict)
     method: str = GISTAR_REFERENCE
 
-    def hot(self, alpha: float = 0.05) -> np.ndarray:
+    def hot(self, alpha: float = 0.05) -> BoolArray:
         """Cells with ``z > 0`` and FDR-adjusted ``p < alpha``."""
         return (self.z > 0) & (self.p_fdr < alpha)
 
-    def cold(self, alpha: float = 0.05) -> np.ndarray:
+    def cold(self, alpha: float = 0.05) -> BoolArray:
         """Cells with ``z < 0`` and FDR-adjusted ``p < alpha``."""
         return (self.z < 0) & (self.p_fdr < alpha)
 
-    def labels(self, alpha: float = 0.05) -> np.ndarray:
+    def labels(self, alpha: float = 0.05) -> NDArray[np.object_]:
         """``"hotspot"``, ``"coldspot"`` or ``"not significant"`` per cell."""
         out = np.full(self.z.size, "not significant", dtype=object)
         out[self.hot(alpha)] = "hotspot"
@@ -410,7 +430,7 @@ class GiStarResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Parameters plus per-cell arrays as lists (NaN as None), JSON-ready."""
-        def arr(a: np.ndarray | None) -> list[float | None] | None:
+        def arr(a: FloatArray | None) -> list[float | None] | None:
             if a is None:
                 return None
             return [None if not math.isfinite(v) else float(v) for v in a.tolist()]
@@ -421,17 +441,22 @@ class GiStarResult:
         return d
 
 
-def _normal_p(z: np.ndarray, alternative: Alternative) -> np.ndarray:
+def _normal_p(z: FloatArray, alternative: Alternative) -> FloatArray:
+    """Normal-approximation p-values of the z-scores under ``alternative``."""
+    p: FloatArray
     if alternative == "two-sided":
-        return np.minimum(1.0, 2.0 * norm.sf(np.abs(z)))
-    if alternative == "greater":
-        return norm.sf(z)
-    if alternative == "lesser":
-        return norm.cdf(z)
-    return norm.sf(np.abs(z))  # directed, as esda's p_norm
+        p = np.minimum(1.0, 2.0 * norm.sf(np.abs(z)))
+    elif alternative == "greater":
+        p = norm.sf(z)
+    elif alternative == "lesser":
+        p = norm.cdf(z)
+    else:
+        p = norm.sf(np.abs(z))  # directed, as esda's p_norm
+    return p
 
 
-def _sim_p(n_ge: np.ndarray, n_le: np.ndarray, perms: int, alternative: Alternative) -> np.ndarray:
+def _sim_p(n_ge: IntArray, n_le: IntArray, perms: int, alternative: Alternative) -> FloatArray:
+    """Pseudo p-values from the counts of simulated sums >= / <= the observed one."""
     if alternative == "greater":
         m = n_ge
     elif alternative == "lesser":
@@ -439,13 +464,13 @@ def _sim_p(n_ge: np.ndarray, n_le: np.ndarray, perms: int, alternative: Alternat
     elif alternative == "directed":  # esda's default: the tail the observed value lies in
         m = np.where(perms - n_ge < n_ge, perms - n_ge, n_ge)
     else:
-        return np.minimum(1.0, 2.0 * (np.minimum(n_ge, n_le) + 1.0) / (perms + 1.0))
-    return (m + 1.0) / (perms + 1.0)
+        return np.minimum(1.0, pseudo_p_value(np.minimum(n_ge, n_le), perms, sides=2))
+    return pseudo_p_value(m, perms)
 
 
 def smallest_p(permutations: int, alternative: Alternative = "two-sided") -> float:
     """Smallest attainable permutation pseudo p-value: ``1/(R+1)``, doubled when two-sided."""
-    return (2.0 if alternative == "two-sided" else 1.0) / (int(permutations) + 1.0)
+    return float(pseudo_p_value(0, int(permutations), sides=2 if alternative == "two-sided" else 1))
 
 
 def fdr_floor_cells(
@@ -466,7 +491,7 @@ def gi_star(
     weights: sparse.sparray | sparse.spmatrix,
     *,
     permutations: int = 999,
-    seed: int | np.random.Generator | None = 0,
+    seed: Seed = 0,
     alternative: Alternative = "two-sided",
     p_value: Literal["permutation", "normal"] | None = None,
     weights_info: dict[str, Any] | None = None,
@@ -555,8 +580,7 @@ def gi_star(
     else:
         raise ValueError(f"p_value must be 'permutation' or 'normal', got {p_value!r}")
     info = dict(weights_info) if weights_info else {}
-    seed_repr: int | str | None = "numpy Generator" if isinstance(seed, np.random.Generator) \
-        else seed
+    seed_repr = seed_record(seed, generator="numpy Generator")
     return GiStarResult(
         z=z, p_norm=p_norm, p_sim=p_sim, p=p, p_fdr=fdr_bh(p), neighbours=k_off + 1,
         permutations=permutations, seed=seed_repr, alternative=alternative,

@@ -37,7 +37,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "DEFAULT_MAX_CELLS",
@@ -120,13 +120,13 @@ class Grid:
             h = 2 * self.circumradius + (self.nrows - 1) * self.row_step
         return (self.x0, self.y0, self.x0 + w, self.y0 + h)
 
-    def rows_cols(self) -> tuple[np.ndarray, np.ndarray]:
+    def rows_cols(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Row and column of every cell, in cell order."""
         cells = np.arange(self.n_cells, dtype=np.int64)
         return cells // self.ncols, cells % self.ncols
 
     @cached_property
-    def centres(self) -> tuple[np.ndarray, np.ndarray]:
+    def centres(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Cell centres (x, y) in metres, in cell order (read-only arrays)."""
         row, col = self.rows_cols()
         c = self.cell_size
@@ -136,11 +136,13 @@ class Grid:
         else:
             cx = self.x0 + 0.5 * c + col * c + 0.5 * c * (row % 2)
             cy = self.y0 + self.circumradius + row * self.row_step
-        cx.setflags(write=False)
-        cy.setflags(write=False)
-        return cx, cy
+        # Already float64 (no copy is made); astype states it for the type checker.
+        x_out, y_out = cx.astype(np.float64, copy=False), cy.astype(np.float64, copy=False)
+        x_out.setflags(write=False)
+        y_out.setflags(write=False)
+        return x_out, y_out
 
-    def vertices(self, cells: ArrayLike | None = None) -> np.ndarray:
+    def vertices(self, cells: ArrayLike | None = None) -> NDArray[np.float64]:
         """Closed rings of cell corners, shape ``(n, 5, 2)`` (square) or ``(n, 7, 2)`` (hex).
 
         Rings run anticlockwise (exterior rings per RFC 7946). ``cells`` selects cells by
@@ -163,14 +165,15 @@ class Grid:
         out[:, :, 1] = cy[:, None] + dy[None, :]
         return out
 
-    def polygons(self, cells: ArrayLike | None = None) -> np.ndarray:
+    def polygons(self, cells: ArrayLike | None = None) -> NDArray[np.object_]:
         """Cell polygons as a numpy array of shapely Polygons (built on demand)."""
         import shapely
 
-        return shapely.polygons(self.vertices(cells))
+        polygons: NDArray[np.object_] = shapely.polygons(self.vertices(cells))
+        return polygons
 
     # -- locating points -------------------------------------------------------------------
-    def locate(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
+    def locate(self, x: ArrayLike, y: ArrayLike) -> NDArray[np.int64]:
         """Cell index of each point; -1 for points outside the grid or with NaN coordinates."""
         x = np.asarray(x, dtype=float).ravel()
         y = np.asarray(y, dtype=float).ravel()
@@ -193,7 +196,9 @@ class Grid:
         out[ok] = row[ok].astype(np.int64) * self.ncols + col[ok].astype(np.int64)
         return out
 
-    def _hex_row_col(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _hex_row_col(
+        self, x: NDArray[np.float64], y: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         # Axial coordinates of a pointy-topped hex lattice, then cube rounding to the nearest
         # centre (the standard construction, e.g. Patel, "Hexagonal Grids", Red Blob Games).
         r_size = self.circumradius
@@ -303,7 +308,7 @@ def make_grid(
     if (x is None) != (y is None):
         raise ValueError("give both x and y, or neither")
     if bounds is None:
-        if x is None:
+        if x is None or y is None:  # both or neither (checked above)
             raise ValueError("give points (x, y) or bounds=(xmin, ymin, xmax, ymax)")
         bounds = robust_bounds(x, y, trim=trim, margin=margin)
         rule = f"robust quantiles {trim:g}-{1 - trim:g} with {margin:g} margin"
@@ -337,7 +342,7 @@ def make_grid(
     _check_cells(nrows, ncols, cell_size, max_cells)
     grid = Grid(kind=kind, x0=float(x0), y0=float(y0), cell_size=cell_size, nrows=int(nrows),
                 ncols=int(ncols), crs=crs, bounds_rule=rule)
-    if x is None:
+    if x is None or y is None:  # both or neither (checked above)
         return grid
     idx = grid.locate(x, y)
     return Grid(kind=kind, x0=grid.x0, y0=grid.y0, cell_size=cell_size, nrows=grid.nrows,

@@ -127,7 +127,9 @@ def load_weights(name_or_path: str | Path) -> HarmWeights:
     weights = dict(zip(table["category"].astype(str).str.strip(), weights_col.astype(float),
                        strict=True))
     meta = _read_sidecar(path)
-    notes = {k: str(meta[k]).strip() for k in ("method", "mapping", "caveat") if k in meta}
+    notes: dict[str, str] = {
+        k: str(meta[k]).strip() for k in ("method", "mapping", "caveat") if k in meta
+    }
     return HarmWeights(
         name=str(meta.get("name", key if key in _BUILTIN else path.stem)),
         weights=weights,

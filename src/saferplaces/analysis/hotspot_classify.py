@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from saferplaces.analysis.geoout import (
     grid_feature_collection,
@@ -54,6 +54,7 @@ from saferplaces.analysis.geoout import (
 from saferplaces.analysis.gistar import Alternative, gi_star, grid_weights
 from saferplaces.analysis.grid import DEFAULT_MAX_CELLS, Grid, GridKind, count_points, make_grid
 from saferplaces.analysis.hotspots import PValueChoice, choose_p_value
+from saferplaces.analysis.permutation import as_generator
 
 __all__ = [
     "CATEGORIES",
@@ -118,8 +119,9 @@ class PeriodSplit:
                 "labels": list(self.labels), "n_outside": int((self.index < 0).sum())}
 
 
-def _month_number(ts: pd.Series) -> np.ndarray:
-    return (ts.dt.year * 12 + ts.dt.month - 1).to_numpy(dtype=np.int64)
+def _month_number(ts: pd.Series) -> NDArray[np.int64]:
+    months: NDArray[np.int64] = (ts.dt.year * 12 + ts.dt.month - 1).to_numpy(dtype=np.int64)
+    return months
 
 
 def split_periods(
@@ -284,10 +286,11 @@ class HotspotClassification:
             cols[f"p_fdr_{t + 1}"] = self.p_fdr[t]
         return cols
 
-    def _cells(self, include_empty: bool) -> np.ndarray | None:
+    def _cells(self, include_empty: bool) -> NDArray[np.bool_] | None:
         if include_empty:
             return None
-        return (self.counts.sum(axis=0) > 0) | (self.category != "no pattern")
+        shown: NDArray[np.bool_] = (self.counts.sum(axis=0) > 0) | (self.category != "no pattern")
+        return shown
 
     def to_geojson(self, *, include_empty: bool = True) -> dict[str, Any]:
         """FeatureCollection of cell polygons (WGS84) with the class and ``"parameters"``."""
@@ -309,7 +312,8 @@ class HotspotClassification:
         return {str(v): int(c) for v, c in zip(values, counts, strict=True)}
 
     def to_dict(self) -> dict[str, Any]:
-        return json_value({"parameters": self.parameters, "summary": self.summary()})
+        out: dict[str, Any] = json_value({"parameters": self.parameters, "summary": self.summary()})
+        return out
 
 
 def hotspot_classify(
@@ -360,7 +364,7 @@ def hotspot_classify(
                      max_cells=max_cells)
     w, info = grid_weights(grid, weights, distance=distance, k=k)
     source, reason = choose_p_value(grid.n_cells, permutations, alpha, alternative, p_value)
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     n = grid.n_cells
     counts = np.zeros((n_t, n), dtype=np.int64)
     z = np.full((n_t, n), np.nan)

@@ -159,7 +159,8 @@ class HotspotResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Parameters and summary, JSON-ready (per-cell values: ``to_geojson``/``to_frame``)."""
-        return json_value({"parameters": self.parameters, "summary": self.summary()})
+        out: dict[str, Any] = json_value({"parameters": self.parameters, "summary": self.summary()})
+        return out
 
 
 def _nice_floor(value: float) -> float:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy.signal import fftconvolve
 
 from saferplaces.analysis.grid import Grid, count_points
@@ -67,8 +67,8 @@ class KDEResult:
     ``expected_count`` is that intensity times the cell area (events expected in the cell).
     """
 
-    density_per_km2: np.ndarray
-    expected_count: np.ndarray
+    density_per_km2: NDArray[np.float64]
+    expected_count: NDArray[np.float64]
     kernel: Kernel
     bandwidth: float
     bandwidth_rule: str
@@ -105,13 +105,13 @@ def bandwidth_nrd(v: ArrayLike) -> float:
 
     ``sd`` uses ``n − 1`` and the IQR uses R's default (type 7, numpy's default) quantiles.
     """
-    v = np.asarray(v, dtype=float).ravel()
-    v = v[np.isfinite(v)]
-    if v.size < 2:
+    values = np.asarray(v, dtype=float).ravel()
+    values = values[np.isfinite(values)]
+    if values.size < 2:
         return 0.0
-    q25, q75 = np.quantile(v, [0.25, 0.75])
-    spread = min(float(np.std(v, ddof=1)), (q75 - q25) / 1.34)
-    return 4.0 * 1.06 * spread * v.size ** (-0.2)
+    q25, q75 = np.quantile(values, [0.25, 0.75])
+    spread = min(float(np.std(values, ddof=1)), (q75 - q25) / 1.34)
+    return float(4.0 * 1.06 * spread * values.size ** (-0.2))
 
 
 def default_bandwidth(
@@ -127,15 +127,15 @@ def default_bandwidth(
     return float(max(h, cell_size))
 
 
-def kernel_values(d: np.ndarray, bandwidth: float, kernel: Kernel) -> np.ndarray:
+def kernel_values(d: ArrayLike, bandwidth: float, kernel: Kernel) -> NDArray[np.float64]:
     """Kernel weight per m² at distances ``d`` (metres); integrates to 1 over the plane."""
-    d = np.asarray(d, dtype=float)
+    dist = np.asarray(d, dtype=float)
     h = float(bandwidth)
     if kernel == "quartic":
-        u2 = (d / h) ** 2
+        u2 = (dist / h) ** 2
         return np.where(u2 < 1.0, 3.0 / (math.pi * h * h) * (1.0 - u2) ** 2, 0.0)
     if kernel == "gaussian":
-        return np.exp(-0.5 * (d / h) ** 2) / (2.0 * math.pi * h * h)
+        return np.exp(-0.5 * (dist / h) ** 2) / (2.0 * math.pi * h * h)
     raise ValueError(f"kernel must be 'quartic' or 'gaussian', got {kernel!r}")
 
 
@@ -143,7 +143,9 @@ def _support(bandwidth: float, kernel: Kernel) -> float:
     return bandwidth if kernel == "quartic" else _GAUSS_CUT * bandwidth
 
 
-def _square_surface(grid: Grid, counts: np.ndarray, h: float, kernel: Kernel) -> np.ndarray:
+def _square_surface(
+    grid: Grid, counts: NDArray[np.float64], h: float, kernel: Kernel
+) -> NDArray[np.float64]:
     c = grid.cell_size
     reach = _support(h, kernel)
     a = min(grid.nrows - 1, math.ceil(reach / c))
@@ -151,10 +153,13 @@ def _square_surface(grid: Grid, counts: np.ndarray, h: float, kernel: Kernel) ->
     dy, dx = np.mgrid[-a:a + 1, -b:b + 1]
     k = kernel_values(np.hypot(dx * c, dy * c), h, kernel)
     img = counts.reshape(grid.nrows, grid.ncols).astype(float)
-    return fftconvolve(img, k, mode="same").ravel()
+    surface: NDArray[np.float64] = fftconvolve(img, k, mode="same").ravel()
+    return surface
 
 
-def _hex_surface(grid: Grid, counts: np.ndarray, h: float, kernel: Kernel) -> np.ndarray:
+def _hex_surface(
+    grid: Grid, counts: NDArray[np.float64], h: float, kernel: Kernel
+) -> NDArray[np.float64]:
     # Odd-r offset (row, col) -> axial (r, q = col - floor(r/2)); centre offsets in metres are
     # dx = c * (dq + dr/2), dy = 1.5 R * dr, so the kernel is a fixed stencil in (dr, dq).
     c, step = grid.cell_size, grid.row_step
@@ -170,7 +175,8 @@ def _hex_surface(grid: Grid, counts: np.ndarray, h: float, kernel: Kernel) -> np
     dr, dq = np.mgrid[-a:a + 1, -b:b + 1]
     k = kernel_values(np.hypot(c * (dq + 0.5 * dr), step * dr), h, kernel)
     out = fftconvolve(img, k, mode="same")
-    return out[row, q]
+    surface: NDArray[np.float64] = out[row, q]
+    return surface
 
 
 def kde(

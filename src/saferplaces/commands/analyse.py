@@ -33,7 +33,9 @@ def trends(first_month: str | None, last_month: str | None, sources: tuple[str, 
     check_month(last_month, "--to")
     setup_django()
     from saferplaces.apps.incidents.services import area_membership, incident_frame
+    from saferplaces.commands.selection import check_selection
 
+    check_selection(sources or ["police-uk"], categories)
     # a type renamed or split is loaded with its old and new names so its series is whole
     wanted = related_categories(categories) if categories else None
     frame = incident_frame(sources=sources or ["police-uk"], categories=wanted,
@@ -82,8 +84,9 @@ def trends(first_month: str | None, last_month: str | None, sources: tuple[str, 
 @click.option("--harm", default="ons-css", show_default=True, help="Harm weights for the harm-weighted WDD.")
 @click.option("--seed", default=0, show_default=True, help="Seed for the WDQ bootstrap.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write .json.")
-def evaluate(treatment, control, buffer, before, after, whole_months, area_kind, categories, sources, harm, seed,
-             out_path) -> None:
+def evaluate(treatment: tuple[str, ...], control: tuple[str, ...], buffer: tuple[str, ...], before: str, after: str,
+             whole_months: bool, area_kind: str | None, categories: tuple[str, ...], sources: tuple[str, ...],
+             harm: str, seed: int, out_path: Path | None) -> None:
     """Did an operation work? Weighted Displacement Difference (Wheeler & Ratcliffe 2018),
     its harm-weighted form, the Weighted Displacement Quotient (Bowers & Johnson 2003) and
     Poisson E-tests (Krishnamoorthy & Thomson 2004).
@@ -97,7 +100,9 @@ def evaluate(treatment, control, buffer, before, after, whole_months, area_kind,
     after_period = parse_period(after, "--after")
     setup_django()
     from saferplaces.apps.incidents.services import area_membership, incident_frame
+    from saferplaces.commands.selection import check_selection
 
+    check_selection(sources or None, categories)
     frame = incident_frame(sources=sources or None)
     membership = area_membership([area_kind] if area_kind else None)
     known = set(membership["area_code"])

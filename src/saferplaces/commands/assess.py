@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from saferplaces.commands.common import check_month, out
+from saferplaces.periods import default_period
 
 FORMATS = ("html", "pdf", "json")
 
@@ -33,7 +34,7 @@ def assessment_year(first_month: str | None, last_month: str | None) -> tuple[st
         if last is None:
             raise click.ClickException("the store is empty: load data first (saferplaces ingest / demo)")
         last_month = str(pd.Period(last, "M"))
-    return first_month or str(pd.Period(last_month, "M") - 11), last_month
+    return first_month or default_period(last_month)[0], last_month
 
 
 @click.command()
@@ -58,7 +59,7 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
         try:
             load_config(config_path)
         except ConfigError as exc:
-            raise click.ClickException(f"{config_path}: {exc}") from None
+            raise click.ClickException(str(exc)) from None
         config_text = config_path.read_text(encoding="utf-8")
     setup_django()
     from saferplaces.apps.assessments.models import AssessmentRun, ReportFile
@@ -68,7 +69,7 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
     run = AssessmentRun.objects.create(first_month=first_month, last_month=last_month, config_toml=config_text)
     with progress_bars() as progress:
         try:
-            execute_run(run, progress=lambda stage, percent: progress("assessment", percent, 100))
+            execute_run(run, progress=lambda stage, done, total: progress("assessment", done, total))
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -108,7 +109,7 @@ def deep_dive(topic: str, first_month: str | None, last_month: str | None, out_d
                                        last_month=last_month)
     with progress_bars() as progress:
         try:
-            execute_run(run, progress=lambda stage, percent: progress("deep dive", percent, 100))
+            execute_run(run, progress=lambda stage, done, total: progress("deep dive", done, total))
         except (KeyError, ValueError) as exc:
             raise click.ClickException(str(exc).strip("'\"")) from None
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -6,27 +6,27 @@ import datetime
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
+from saferplaces.periods import MONTH_PATTERN
+from saferplaces.progress import Progress
 from saferplaces.web.env import SettingError, env_bool
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 out = Console(soft_wrap=True)
 console = Console(stderr=True, soft_wrap=True)
-
-AREA_KINDS = ("ward", "lsoa", "msoa", "neighbourhood", "pspo", "town-centre", "custom")
 
 
 def setup_django(*, migrate: bool = True) -> None:
@@ -44,12 +44,12 @@ def setup_django(*, migrate: bool = True) -> None:
 
 
 @contextmanager
-def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
+def progress_bars() -> Iterator[Progress]:
     """A ``progress(stage, done, total)`` callback drawing one rich bar per stage."""
-    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+    with RichProgress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=False,
                   disable=not console.is_terminal and not env_bool("SAFERPLACES_PROGRESS")) as bars:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -60,7 +60,7 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def check_month(value: str | None, option: str) -> str | None:
-    if value is not None and not MONTH.match(value):
+    if value is not None and not MONTH_PATTERN.match(value):
         raise click.BadParameter(f"{value!r} is not a month in the form YYYY-MM", param_hint=option)
     return value
 
@@ -69,7 +69,7 @@ def _period_end(text: str, value: str, option: str, *, end: bool) -> pd.Timestam
     """One end of a period: ``YYYY-MM`` (its first or, for ``end``, last day) or ``YYYY-MM-DD``."""
     import pandas as pd
 
-    if MONTH.match(text):
+    if MONTH_PATTERN.match(text):
         first = pd.Timestamp(f"{text}-01")
         return first + pd.offsets.MonthEnd(0) if end else first
     if not ISO_DATE.match(text):

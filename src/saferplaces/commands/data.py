@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-from saferplaces.commands.common import AREA_KINDS, console, out, progress_bars, setup_django
+from saferplaces.commands.common import console, out, progress_bars, setup_django
+from saferplaces.vocab import AREA_KINDS
+
+if TYPE_CHECKING:
+    from saferplaces.apps.incidents.services import IngestReport
 
 
 @click.group()
@@ -17,7 +22,7 @@ def ingest() -> None:
     """Load incident files into the store (safe to repeat: nothing is added twice)."""
 
 
-def _print_ingest(report, skip_invalid: bool, reject_dir: Path | None = None) -> int:
+def _print_ingest(report: IngestReport, skip_invalid: bool, reject_dir: Path | None = None) -> int:
     table = Table(title="Ingest", show_lines=False)
     counts = ("rows_read", "rows_added", "rows_updated", "rows_present", "rows_rejected")
     for column in ("file", "read", "added", "updated", "already present", "rejected"):
@@ -43,18 +48,14 @@ def _print_ingest(report, skip_invalid: bool, reject_dir: Path | None = None) ->
         console.print("No file was loaded because of the errors above. Fix the file, or use "
                       "--skip-invalid to load the good rows and set the bad ones aside.")
     if skip_invalid:
-        import csv
+        from saferplaces.ingest.rejects import original_rows, rejects_path, write_rejects
 
         for f in report.files:
             if f.problems:
                 status = 1
-                base = Path(f.name.split("!")[0])
-                target = (base.parent if base.is_file() else base) / f"{Path(f.name.split('!')[-1]).stem}-rejects.csv"
-                with open(target, "w", newline="", encoding="utf-8") as handle:
-                    writer = csv.writer(handle)
-                    writer.writerow(["file", "row", "line", "column", "value", "reason"])
-                    for p in f.problems:
-                        writer.writerow([p.file, p.row, p.line, p.column, p.value, p.reason])
+                # the rejected rows' own fields follow the reasons, so the rows can be fixed and reloaded
+                target = rejects_path(f.name)
+                write_rejects(target, f.problems, original_rows(f.name))
                 console.print(f"{len(f.problems)} rejected rows of {f.name} written to {target}",
                               markup=False, highlight=False)
     return status

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from saferplaces.commands.common import out, progress_bars, setup_django
 from saferplaces.commands.web import serve_with_worker
+from saferplaces.progress import Progress
+
+if TYPE_CHECKING:
+    from saferplaces.apps.incidents.services import IngestReport
 
 
 @click.command()
@@ -27,7 +31,7 @@ def generate(directory: Path, seed: int, months: int, scale: float, no_trend: bo
     out.print(f"Synthetic demo town written to {directory} ({summary})")
 
 
-def load_demo(directory: Path, progress: Callable[[str, int, int], None]) -> dict:
+def load_demo(directory: Path, progress: Progress) -> dict[str, IngestReport]:
     """Ingest a generated demo town (areas first, so every incident is assigned as it loads)."""
     from saferplaces.apps.incidents.services import import_areas, ingest_mapped, ingest_police_uk
     from saferplaces.ingest.mapped import load_mapping

@@ -30,6 +30,7 @@ def projected_points(path: Path, frame: pd.DataFrame, columns: tuple[str, str], 
         source = geo.parse_crs(crs)
     except geo.CrsError as exc:
         raise click.BadParameter(str(exc), param_hint="--crs") from None
+    refuse_degrees_as_metres(path, columns, a, b, bool(source.is_geographic), crs)
     lon, lat = geo.from_crs(a, b, source)
     region = geo.area_of_use(source)
     swap = geo.from_crs(b, a, source)
@@ -62,6 +63,22 @@ def projected_points(path: Path, frame: pd.DataFrame, columns: tuple[str, str], 
     points.attrs["crs"] = f"EPSG:{target.to_epsg()}"
     points.attrs["crs_label"] = geo.crs_label(target)
     return points
+
+
+def refuse_degrees_as_metres(path: Path, columns: tuple[str, str], a: np.ndarray, b: np.ndarray,
+                             geographic: bool, crs: str) -> None:
+    """Refuse (``click.ClickException``) a projected (metre) ``--crs`` given numbers that all look
+    like degrees (``geo.look_like_degrees``): read as metres they would all lie within a few
+    hundred metres of the system's origin, and every analysis would run on the wrong numbers.
+    Checked before any other point check, so the message names the real mistake."""
+    from saferplaces import geo
+
+    if geographic or not geo.look_like_degrees(a, b):
+        return
+    first = int(np.flatnonzero(np.isfinite(a) & np.isfinite(b) & ((a != 0) | (b != 0)))[0])
+    raise click.ClickException(
+        f"{path}: columns {columns[0]!r} and {columns[1]!r} hold numbers like {a[first]:.10g}, {b[first]:.10g}, "
+        f"but --crs {crs} is in metres: these look like longitude/latitude in degrees; give --crs 4326")
 
 
 def store_points(frame: pd.DataFrame) -> pd.DataFrame:
@@ -115,7 +132,8 @@ def read_points(path: Path, x_col: str, y_col: str, crs: str, date_col: str | No
             row = int(bad[0]) + 1
             raise IngestError([RowProblem(str(path), row, row + 1, column, str(frame[column].iat[bad[0]]),
                                           "is not a number")])
-        return values.to_numpy(float)
+        numbers: np.ndarray = values.to_numpy(float)
+        return numbers
 
     points = projected_points(path, frame, (x_col, y_col), numeric(x_col), numeric(y_col), crs)
     if date_col:

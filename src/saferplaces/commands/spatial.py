@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -39,8 +40,10 @@ def _numbers(value: str, option: str) -> list[float]:
 @click.option("--crs", default="27700", show_default=True,
               help="EPSG code of --input's coordinates, e.g. 27700 (BNG metres), 4326 (lon/lat), 2157.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write .geojson or .csv.")
-def hotspots(method, categories, sources, first_month, last_month, cell_size, bandwidth, grid_type, permutations,
-             seed, input_path, x_col, y_col, crs, out_path) -> None:
+def hotspots(method: Literal["kde", "gistar"], categories: tuple[str, ...], sources: tuple[str, ...], first_month: str | None,
+             last_month: str | None, cell_size: float | None, bandwidth: float | None, grid_type: Literal["square", "hex"],
+             permutations: int, seed: int, input_path: Path | None, x_col: str, y_col: str, crs: str,
+             out_path: Path | None) -> None:
     """Hotspot grid: counts, kernel density or Gi* hot spots (FDR-controlled), as GeoJSON or CSV."""
     from saferplaces.analysis.grid import GridTooLargeError
     from saferplaces.analysis.hotspots import hotspots as run
@@ -60,7 +63,9 @@ def hotspots(method, categories, sources, first_month, last_month, cell_size, ba
 
         setup_django()
         from saferplaces.apps.incidents.services import incident_frame
+        from saferplaces.commands.selection import check_selection
 
+        check_selection(sources or ["police-uk"], categories)
         frame = incident_frame(sources=sources or ["police-uk"], categories=categories or None,
                                first_month=first_month, last_month=last_month)
         points = store_points(frame)
@@ -129,8 +134,10 @@ def hotspots(method, categories, sources, first_month, last_month, cell_size, ba
 @click.option("--seed", default=0, show_default=True)
 @click.option("--metric", type=click.Choice(["euclidean", "manhattan"]), default="euclidean", show_default=True)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write table.csv or table.json.")
-def near_repeat(input_path, x_col, y_col, date_col, date_format, crs, categories, source, first_month, last_month,
-                distance_bands, time_bands, iterations, seed, metric, out_path) -> None:
+def near_repeat(input_path: Path | None, x_col: str, y_col: str, date_col: str, date_format: str | None, crs: str,
+                categories: tuple[str, ...], source: str, first_month: str | None, last_month: str | None,
+                distance_bands: str, time_bands: str, iterations: int, seed: int, metric: Literal["euclidean", "manhattan"],
+                out_path: Path | None) -> None:
     """Near-repeat analysis as Ratcliffe's Near Repeat Calculator: pairs of events close in
     space and time against Monte Carlo expectations (Knox ratios, pseudo p-values).
 
@@ -156,7 +163,9 @@ def near_repeat(input_path, x_col, y_col, date_col, date_format, crs, categories
         check_month(last_month, "--to")
         setup_django()
         from saferplaces.apps.incidents.services import incident_frame
+        from saferplaces.commands.selection import check_selection
 
+        check_selection([source], categories)
         frame = incident_frame(sources=[source], categories=list(categories) or ["Burglary dwelling"],
                                first_month=first_month, last_month=last_month).dropna(subset=["x", "y"])
         if frame.empty:
@@ -177,8 +186,10 @@ def near_repeat(input_path, x_col, y_col, date_col, date_format, crs, categories
     result.parameters["crs_analysis"] = events.attrs.get("crs", "EPSG:27700")
     out.print(f"Near-repeat analysis of {len(events)} events, {iterations} iterations, seed {seed}; "
               f"distances in {events.attrs.get('crs_label', 'EPSG:27700 (OSGB36 / British National Grid)')}")
-    for name, table, fmt in (("Knox ratios (observed / expected)", "knox_ratio", ".2f"),
-                             ("Pseudo p-values", "p_value", ".3f"), ("Observed pairs", "observed", ".0f")):
+    tables: tuple[tuple[str, Literal["knox_ratio", "p_value", "observed"], str], ...] = (
+        ("Knox ratios (observed / expected)", "knox_ratio", ".2f"), ("Pseudo p-values", "p_value", ".3f"),
+        ("Observed pairs", "observed", ".0f"))
+    for name, table, fmt in tables:
         print_frame(result.to_nrc_table(table).reset_index(), name, float_format=fmt)
     if out_path:
         write_output(out_path, frame=result.to_frame(), data=result.to_dict())

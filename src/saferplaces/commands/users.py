@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from saferplaces.commands.common import out
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Group
 
 ANALYSTS = "Analysts"
 ANALYST_PERMISSIONS = ("add_assessmentrun", "add_enteredscore", "add_horizonitem", "add_recommendation",
                        "add_target", "add_streetweek")
 
 
-def analysts_group():
+def analysts_group() -> Group:
     """The Analysts group with its permissions (created by a migration; re-made if missing)."""
     from django.contrib.auth.models import Group, Permission
 

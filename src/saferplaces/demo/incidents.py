@@ -35,8 +35,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 
@@ -80,12 +82,13 @@ _HATE_STRANDS = ("race", "sexual_orientation", "religion", "disability", "transg
 _HATE_MIX = (0.72, 0.12, 0.06, 0.06, 0.04)
 
 
-def choose(rng: np.random.Generator, labels: Sequence[str], probs: Sequence[float] | np.ndarray,
+def choose(rng: np.random.Generator, labels: Sequence[object], probs: Sequence[float] | np.ndarray,
            n: int) -> np.ndarray:
     """``n`` labels drawn with probabilities ``probs`` (normalised), as an object array."""
     p = np.asarray(probs, float)
     idx = np.searchsorted(np.cumsum(p / p.sum()), rng.uniform(0, 1, n), side="right")
-    return np.asarray(labels, dtype=object)[idx.clip(0, len(labels) - 1)]
+    drawn: np.ndarray = np.asarray(labels, dtype=object)[idx.clip(0, len(labels) - 1)]
+    return drawn
 
 
 def jitter_inside(geo: Geography, x0: np.ndarray, y0: np.ndarray, sd: float,
@@ -139,9 +142,9 @@ class PoliceRecords:
     """
 
     events: pd.DataFrame
-    repeat_victims: list[dict]
-    repeat_locations: list[dict]
-    cuckooed: list[dict]
+    repeat_victims: list[dict[str, Any]]
+    repeat_locations: list[dict[str, Any]]
+    cuckooed: list[dict[str, Any]]
     removed_by_operation: int
 
 
@@ -149,7 +152,8 @@ class PoliceRecords:
 Chunk = dict[str, np.ndarray]
 
 
-def _frame(n: int, category, x, y, day, stream: str, tag="", **cols) -> Chunk:
+def _frame(n: int, category: npt.ArrayLike, x: npt.ArrayLike, y: npt.ArrayLike, day: npt.ArrayLike, stream: str,
+           tag: str = "", **cols: npt.ArrayLike) -> Chunk:
     data = {
         "category": np.broadcast_to(np.asarray(category, dtype=object), (n,)).copy(),
         "x": np.asarray(x, float), "y": np.asarray(y, float),
@@ -251,9 +255,9 @@ def _residential_homes(geo: Geography, points: MapPoints, n: int, rng: np.random
 
 
 def _repeat_victims(geo: Geography, points: MapPoints, sc: CrimeScenario,
-                    rng: np.random.Generator) -> tuple[list[Chunk], list[dict]]:
+                    rng: np.random.Generator) -> tuple[list[Chunk], list[dict[str, Any]]]:
     frames: list[Chunk] = []
-    planted: list[dict] = []
+    planted: list[dict[str, Any]] = []
     period = sc.period
     for kind, spec in REPEAT_VICTIMS.items():
         n_victims = max(1, round(spec["victims"] * sc.scale))
@@ -296,9 +300,9 @@ def _repeat_victims(geo: Geography, points: MapPoints, sc: CrimeScenario,
 
 
 def _repeat_locations(points: MapPoints, sc: CrimeScenario, rng: np.random.Generator
-                      ) -> tuple[list[Chunk], list[dict]]:
+                      ) -> tuple[list[Chunk], list[dict[str, Any]]]:
     frames: list[Chunk] = []
-    planted: list[dict] = []
+    planted: list[dict[str, Any]] = []
     used: set[int] = set()
     for i, (kind, annual) in enumerate(REPEAT_LOCATIONS):
         candidates = np.flatnonzero(points.kind == kind)
@@ -319,9 +323,9 @@ def _repeat_locations(points: MapPoints, sc: CrimeScenario, rng: np.random.Gener
 
 
 def _county_line(geo: Geography, points: MapPoints, sc: CrimeScenario,
-                 rng: np.random.Generator) -> tuple[list[Chunk], list[dict]]:
+                 rng: np.random.Generator) -> tuple[list[Chunk], list[dict[str, Any]]]:
     frames: list[Chunk] = []
-    cuckooed: list[dict] = []
+    cuckooed: list[dict[str, Any]] = []
     per = COUNTY_LINE["per_address"]
 
     def count(key: str) -> int:

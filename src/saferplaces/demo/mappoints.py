@@ -91,11 +91,14 @@ class MapPoints:
         total = w.sum()
         if total <= 0:
             raise ValueError(f"no map points for component {name!r}")
-        return w / total
+        normalised: np.ndarray = w / total
+        return normalised
 
     def mixture(self, mix: dict[str, float]) -> np.ndarray:
         """Weights for a spatial mix ``{component: share}``, normalised."""
-        w = sum(share * self.component(name) for name, share in mix.items())
+        w = np.zeros(self.kind.size)
+        for name, share in mix.items():
+            w = w + share * self.component(name)
         return np.asarray(w / w.sum(), float)
 
     def tree(self) -> cKDTree:
@@ -178,7 +181,9 @@ def build_map_points(geo: Geography, town_centre_bng: BaseGeometry, rng: np.rand
         xs.append(x)
         ys.append(y)
     tx, ty = sample_in_polygon(town_centre_bng, n_town_centre, rng)
-    hx, hy, hkind = [], [], []
+    hx: list[np.ndarray] = []
+    hy: list[np.ndarray] = []
+    hkind: list[str] = []
     for spec in HOTSPOTS:
         cx, cy = to_bng(spec.lon, spec.lat)
         k = len(spec.point_kinds)

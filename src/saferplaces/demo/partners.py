@@ -10,6 +10,7 @@ Deliberate fires come by ``FIRE_CATEGORIES`` with extra fires in hotspots that h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,7 +79,7 @@ class CouncilLog:
     """The council ASB log and what was planted in it."""
 
     reports: pd.DataFrame  # case_ref, reported_at, address, easting, northing, category, ...
-    repeat_complainants: list[dict]
+    repeat_complainants: list[dict[str, Any]]
     pspo_removed: int
 
 
@@ -88,7 +89,8 @@ def _clocks_go_forward(days: np.ndarray) -> np.ndarray:
     march_31 = (years + np.timedelta64(2, "M")).astype("datetime64[M]").astype(
         "datetime64[D]") + np.timedelta64(30, "D")
     weekday = (march_31.astype(np.int64) + 3) % 7  # Monday 0 ... Sunday 6
-    return march_31 - ((weekday - 6) % 7).astype("timedelta64[D]")
+    sundays: np.ndarray = march_31 - ((weekday - 6) % 7).astype("timedelta64[D]")
+    return sundays
 
 
 def _times(days: np.ndarray, profile: str, rng: np.random.Generator) -> np.ndarray:
@@ -98,7 +100,8 @@ def _times(days: np.ndarray, profile: str, rng: np.random.Generator) -> np.ndarr
     hours = choose(rng, list(range(24)), _HOURS[profile], days.size).astype(np.int64)
     hours[(hours == 1) & (days == _clocks_go_forward(days))] = 2
     minutes = rng.integers(0, 60, days.size)
-    return (days.astype("datetime64[m]") + (hours * 60 + minutes).astype("timedelta64[m]"))
+    times: np.ndarray = days.astype("datetime64[m]") + (hours * 60 + minutes).astype("timedelta64[m]")
+    return times
 
 
 def _addresses(points: MapPoints, point: np.ndarray, house: np.ndarray, at_home: np.ndarray
@@ -110,7 +113,7 @@ def _addresses(points: MapPoints, point: np.ndarray, house: np.ndarray, at_home:
 
 def generate_council_asb(geo: Geography, points: MapPoints, period: Period, scale: float,
                          pspo_zone_bng: BaseGeometry, pspo_made: np.datetime64,
-                         cuckooed: list[dict], rng: np.random.Generator) -> CouncilLog:
+                         cuckooed: list[dict[str, Any]], rng: np.random.Generator) -> CouncilLog:
     """The council's ASB log for the period (see module docstring)."""
     frames = []
     for category, (annual, mix, profile, anonymous) in COUNCIL_ASB_CATEGORIES.items():

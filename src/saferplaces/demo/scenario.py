@@ -13,6 +13,7 @@ Geography is real (Colchester borough LSOAs, ONS); everything else here is inven
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 __all__ = [
     "ASB",
@@ -149,11 +150,92 @@ HOTSPOTS: tuple[HotspotSpec, ...] = (
                 {}, ("Supermarket", "Shopping Area", "Shopping Area", "Parking Area")),
 )
 
+class RisingTrend(TypedDict):
+    category: str
+    annual_growth: float
+
+
+class Seasonality(TypedDict):
+    amplitude: float
+    peak_month: int
+    categories: list[str]
+    council_categories: list[str]
+    fire_categories: list[str]
+
+
+class NearRepeatSpec(TypedDict):
+    category: str
+    offspring_probability: float
+    spatial_range_m: float
+    temporal_range_days: int
+
+
+class RepeatCounts(TypedDict):
+    """How many planted repeat victims, and the range of incidents each has."""
+
+    victims: int
+    min: int
+    max: int
+
+
+class RepeatComplainants(TypedDict):
+    complainants: int
+    min: int
+    max: int
+    categories: dict[str, float]
+
+
+class Nominal(TypedDict):
+    ref: str
+    pseudonym: str
+    role: str
+    age: int
+    home_area: str
+
+
+class CuckooedAddress(TypedDict):
+    ref: str
+    lsoa: str
+    months: int
+
+
+class CountyLineSpec(TypedDict):
+    name: str
+    deal_lines: list[str]
+    nominals: list[Nominal]
+    addresses: list[CuckooedAddress]
+    #: incident kind → (count per address at scale 1, minimum)
+    per_address: dict[str, tuple[int, int]]
+
+
+class OperationSpec(TypedDict):
+    name: str
+    neighbourhood: str
+    categories: list[str]
+    effect_pct_reduction: float
+    length_months: int
+    starts_months_before_end: int
+
+
+class PlantedEffect(TypedDict):
+    source: str
+    categories: list[str]
+    pct_reduction: float
+
+
+class PspoSpec(TypedDict):
+    name: str
+    made_months_after_start_fraction: float
+    duration_years: int
+    prohibitions: list[str]
+    planted_effect: PlantedEffect
+
+
 #: Shoplifting grows 25% a year, compounding monthly from the first month of the period.
-RISING_TREND = {"category": "Shoplifting", "annual_growth": 0.25}
+RISING_TREND: RisingTrend = {"category": "Shoplifting", "annual_growth": 0.25}
 
 #: rate × (1 + amplitude × cos(2π (month − peak_month) / 12)).
-SEASONALITY = {
+SEASONALITY: Seasonality = {
     "amplitude": 0.25,
     "peak_month": 7,
     "categories": ["Anti-social behaviour", "Violence and sexual offences", "Public order",
@@ -166,11 +248,11 @@ SEASONALITY = {
 #: Self-exciting burglary: each burglary has one offspring with ``offspring_probability``,
 #: placed uniformly in distance (0, spatial_range_m] at a uniform angle, and uniformly
 #: 1..temporal_range_days days later. Offspring may themselves have offspring.
-NEAR_REPEAT = {"category": "Burglary", "offspring_probability": 0.3,
+NEAR_REPEAT: NearRepeatSpec = {"category": "Burglary", "offspring_probability": 0.3,
                "spatial_range_m": 200.0, "temporal_range_days": 14}
 
 #: Planted repeat victims (people). Counts per victim are drawn uniformly in [min, max].
-REPEAT_VICTIMS = {
+REPEAT_VICTIMS: dict[str, RepeatCounts] = {
     "domestic": {"victims": 24, "min": 3, "max": 10},
     "burglary": {"victims": 10, "min": 2, "max": 4},
     "hate": {"victims": 6, "min": 3, "max": 6},
@@ -187,10 +269,10 @@ REPEAT_LOCATIONS: tuple[tuple[str, dict[str, float]], ...] = (
 )
 
 #: Planted repeat complainants in the council ASB log.
-REPEAT_COMPLAINANTS = {"complainants": 25, "min": 5, "max": 24,
+REPEAT_COMPLAINANTS: RepeatComplainants = {"complainants": 25, "min": 5, "max": 24,
                        "categories": {"Noise nuisance": 0.6, "Neighbour dispute": 0.4}}
 
-COUNTY_LINE = {
+COUNTY_LINE: CountyLineSpec = {
     "name": "the 'Kestrel' line",
     "deal_lines": ["07700 900418", "07700 900731", "07700 900266"],
     "nominals": [
@@ -214,7 +296,7 @@ COUNTY_LINE = {
 }
 
 #: A problem-solving operation with a planted effect.
-OPERATION = {
+OPERATION: OperationSpec = {
     "name": "Operation Nightjar",
     "neighbourhood": "E02004513",
     "categories": ["Anti-social behaviour", "Criminal damage and arson"],
@@ -223,7 +305,7 @@ OPERATION = {
     "starts_months_before_end": 10,
 }
 
-PSPO = {
+PSPO: PspoSpec = {
     "name": "Colchester Town Centre Public Spaces Protection Order (synthetic)",
     "made_months_after_start_fraction": 1 / 3,
     "duration_years": 3,

@@ -30,11 +30,11 @@ class Period:
 
     @property
     def first_day(self) -> np.datetime64:
-        return self.months[0].astype("datetime64[D]")
+        return np.datetime64(self.months[0], "D")
 
     @property
     def last_day(self) -> np.datetime64:
-        return (self.months[-1] + 1).astype("datetime64[D]") - 1
+        return np.datetime64(self.months[-1] + 1, "D") - 1
 
     @property
     def month_starts(self) -> np.ndarray:
@@ -43,7 +43,8 @@ class Period:
     @property
     def days_in_month(self) -> np.ndarray:
         m = self.months
-        return ((m + 1).astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.int64)
+        days: np.ndarray = ((m + 1).astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.int64)
+        return days
 
     @property
     def calendar_month(self) -> np.ndarray:
@@ -53,14 +54,15 @@ class Period:
     def month_start(self, months_before_end: int) -> np.datetime64:
         """First day of the month ``months_before_end`` months before the last (clipped)."""
         i = max(0, self.n_months - 1 - months_before_end)
-        return self.month_starts[i]
+        return np.datetime64(self.month_starts[i], "D")
 
     def random_days(self, month_index: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A uniformly random day inside each given month (index into ``months``)."""
         month_index = np.asarray(month_index, np.int64)
         offset = np.floor(rng.uniform(0, 1, month_index.size)
                           * self.days_in_month[month_index]).astype(np.int64)
-        return self.month_starts[month_index] + offset.astype("timedelta64[D]")
+        days: np.ndarray = self.month_starts[month_index] + offset.astype("timedelta64[D]")
+        return days
 
     def uniform_days(self, start: np.datetime64, end: np.datetime64, n: int,
                      rng: np.random.Generator) -> np.ndarray:
@@ -89,5 +91,6 @@ def trend_factor(period: Period, category: str, plant_trend: bool) -> np.ndarray
 def monthly_rates(annual: float, category: str, period: Period, scale: float,
                   plant_trend: bool) -> np.ndarray:
     """Expected count in each month: annual / 12 × scale × seasonality × trend."""
-    return (annual / 12 * scale * seasonal_factor(period, category)
-            * trend_factor(period, category, plant_trend))
+    rates: np.ndarray = (annual / 12 * scale * seasonal_factor(period, category)
+                         * trend_factor(period, category, plant_trend))
+    return rates

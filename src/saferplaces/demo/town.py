@@ -19,7 +19,6 @@ The same arguments always give the same bytes: every random draw comes from
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,8 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely.geometry import Polygon
+
+from saferplaces.progress import Progress
 
 from .geography import Geography, load_geography, to_bng
 from .incidents import CrimeScenario, OperationPlan, generate_police_records
@@ -58,8 +59,6 @@ from .writers import (
 __all__ = ["FileSummary", "GenerationSummary", "generate_town", "GENERATOR_VERSION"]
 
 GENERATOR_VERSION = "saferplaces.demo 1"
-
-ProgressCallback = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -178,7 +177,7 @@ def _pspo_dates(period: Period) -> tuple[np.datetime64, np.datetime64]:
 
 def generate_town(out_dir: Path, *, seed: int = 1, months: int = 36, scale: float = 1.0,
                   end_month: str = "2025-12", plant_trend: bool = True,
-                  progress: ProgressCallback | None = None) -> GenerationSummary:
+                  progress: Progress | None = None) -> GenerationSummary:
     """Generate the synthetic demo town into ``out_dir`` and return what was written.
 
     ``months`` months ending with ``end_month`` (YYYY-MM); ``scale`` multiplies every volume
@@ -225,7 +224,7 @@ def generate_town(out_dir: Path, *, seed: int = 1, months: int = 36, scale: floa
     police_root = out / "police-uk"
     write_notice(police_root, arguments)
     per_month = write_police_uk(police_root, records.events, points, geo, period.months,
-                                arguments, lambda d, t: report("police.uk", d, t))
+                                arguments, report)
     files = [FileSummary(f"police-uk/{name}", n) for name, n in per_month.items()]
 
     report("partner files", 0, 3)

@@ -10,7 +10,7 @@ CSVs have a ``synthetic`` column and drawn GeoJSON a top-level ``"synthetic": tr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
+
+from saferplaces.progress import Progress
 
 from .geography import Geography, to_wgs84
 from .mappoints import MapPoints
@@ -98,7 +100,8 @@ def write_csv(path: Path, header: Sequence[str], columns: Sequence[Sequence[str]
 
 
 def _integers(values: pd.Series) -> np.ndarray:
-    return values.to_numpy().astype(np.int64).astype(str).astype(object)
+    text: np.ndarray = values.to_numpy().astype(np.int64).astype(str).astype(object)
+    return text
 
 
 def _yes_no(values: np.ndarray) -> np.ndarray:
@@ -107,8 +110,9 @@ def _yes_no(values: np.ndarray) -> np.ndarray:
 
 def write_police_uk(root: Path, events: pd.DataFrame, points: MapPoints, geo: Geography,
                     months: np.ndarray, notice: str,
-                    progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """One ``YYYY-MM/YYYY-MM-essex-street.csv`` per month; returns rows per file."""
+                    progress: Progress | None = None) -> dict[str, int]:
+    """One ``YYYY-MM/YYYY-MM-essex-street.csv`` per month; returns rows per file. ``progress``
+    hears stage ``"police.uk"`` after each month."""
     point = events["point"].to_numpy()
     no_location = events["no_location"].to_numpy()
     lsoa_codes = np.array([a.code for a in geo.lsoas], dtype=object)
@@ -143,7 +147,7 @@ def write_police_uk(root: Path, events: pd.DataFrame, points: MapPoints, geo: Ge
         written[name] = write_csv(root / name, POLICE_UK_HEADER,
                                   [rows[c].tolist() for c in POLICE_UK_HEADER], line_end="\r\n")
         if progress is not None:
-            progress(i + 1, len(months))
+            progress("police.uk", i + 1, len(months))
     return written
 
 

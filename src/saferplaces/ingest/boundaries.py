@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -52,12 +53,12 @@ POPULATION_FIELDS = ("population", "Population", "POPULATION", "persons", "Perso
 class AreaRecord:
     code: str
     name: str
-    geometry: dict  # GeoJSON geometry, WGS84
+    geometry: dict[str, Any]  # GeoJSON geometry, WGS84
     population: int | None = None
-    properties: dict = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)
 
 
-def _declared_crs(collection: dict, name: str) -> CRS | None:
+def _declared_crs(collection: dict[str, Any], name: str) -> CRS | None:
     """The CRS the file's ``crs`` member names, or None without one; ``IngestError`` naming
     the member when it cannot be understood."""
     member = collection.get("crs")
@@ -128,7 +129,7 @@ def _to_wgs84(geometry: shapely.Geometry, crs: CRS, name: str, number: int) -> s
     return shapely.transform(geometry, lambda xy: np.column_stack(from_crs(xy[:, 0], xy[:, 1], crs)))
 
 
-def _pick(properties: dict, explicit: str | None, pattern: re.Pattern, what: str, name: str, number: int) -> str:
+def _pick(properties: dict[str, Any], explicit: str | None, pattern: re.Pattern[str], what: str, name: str, number: int) -> str:
     if explicit:
         if explicit not in properties:
             raise IngestError([RowProblem(name, number, None, explicit, None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 
 from saferplaces.analysis.frame import FLAG_COLUMNS
 
@@ -45,3 +46,9 @@ def complete(frame: pd.DataFrame) -> pd.DataFrame:
             raise KeyError(f"reader did not provide {name!r}")
     assert len(out) == n
     return out.loc[:, list(STORE_COLUMNS)].reset_index(drop=True)
+
+
+def arrow_strings(series: pd.Series) -> pa.ChunkedArray:
+    """A text column as pyarrow strings (no copy when pandas already keeps it in pyarrow)."""
+    text = pa.Table.from_pandas(series.to_frame(), preserve_index=False).column(0)
+    return text if text.type == pa.string() else text.cast(pa.string())

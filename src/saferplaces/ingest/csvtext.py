@@ -78,26 +78,48 @@ def _separated_by(delimiter: str) -> str:
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM); a bad byte is reported with its line and column."""
+    """UTF-8 (with or without BOM); a bad byte is reported with its line and column. Files that
+    are not text at all (``refuse_non_text``) are refused first, saying what they look like."""
+    refuse_non_text(data, name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        cr_only = b"\r" in data and b"\n" not in data
+        newline = b"\r" if cr_only else b"\n"
+        line = data.count(newline, 0, exc.start) + 1
+        line_start = data.rfind(newline, 0, exc.start) + 1
         prefix = data[line_start:exc.start].decode("utf-8", errors="replace")
-        header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
+        header = _first_line(data.decode("utf-8", errors="replace"))
         try:
-            delimiter = detect_delimiter(header.rstrip("\r"), name)
-        except IngestError:
-            delimiter = ","
-        columns = next(csv.reader([header], delimiter=delimiter))
+            delimiter = detect_delimiter(header, name)
+            columns = next(csv.reader([header], delimiter=delimiter))
+        except (IngestError, csv.Error):
+            delimiter, columns = ",", []
         field = prefix.count(delimiter)  # approximate when quoted separators precede the bad byte
         column = columns[field] if field < len(columns) else None
         raise IngestError([RowProblem(
             name, line - 1 if line > 1 else None, line, column,
             repr(data[exc.start:exc.end]),
-            "is not valid UTF-8 text (save the file as UTF-8)",
+            "is not valid UTF-8 text (save the file as UTF-8)" + (
+                "; its lines end in CR only, as in old Mac files (CSV (Macintosh)): save it as CSV UTF-8"
+                if cr_only else ""),
         )]) from None
+
+
+def refuse_non_text(data: bytes, name: str) -> None:
+    """Raise ``IngestError`` naming what a file looks like when it is not CSV text at all: UTF-16
+    text (a byte-order mark FF FE or FE FF), an Excel workbook or other zip archive (PK 03 04),
+    or another binary file (NUL bytes in its first 8 KiB, which no CSV text holds)."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        reason = "is UTF-16 text: save it as CSV UTF-8"
+    elif head.startswith(b"PK\x03\x04"):
+        reason = "is an Excel workbook or zip archive, not a CSV file: save it as CSV UTF-8"
+    elif b"\x00" in head:
+        reason = "is a binary file, not CSV text"
+    else:
+        return
+    raise IngestError([RowProblem(name, None, None, None, None, reason)])
 
 
 def _physical_lines(text: str) -> list[str]:
@@ -153,7 +175,8 @@ def check_field_counts(text: str, name: str, expected: int,
                 f"{why}: {n} fields where the header has {expected}{_separated_by(d)}",
             ))
         raise IngestError(problems)
-    return line_numbers[stripped]
+    kept: np.ndarray = line_numbers[stripped]
+    return kept
 
 
 def _check_with_csv_module(text: str, name: str, expected: int, delimiter: str) -> np.ndarray:

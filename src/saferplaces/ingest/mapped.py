@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from saferplaces import geo
 from saferplaces.analysis.frame import (
     FLAG_COLUMNS,
     HATE_STRANDS,
@@ -262,7 +263,7 @@ def parse_mapped(data: bytes, name: str, mapping: Mapping, *, skip_invalid: bool
     elif mapping.system == "wgs84":
         flag(np.abs(np.nan_to_num(a)) > 180, first, "is outside -180..180")
         flag(np.abs(np.nan_to_num(b)) > 90, second, "is outside -90..90")
-    for mask, reason in _check_places(a, b, mapping.system, area):
+    for mask, reason in (*_metre_checks(a, b, mapping.system), *_check_places(a, b, mapping.system, area)):
         flag(mask, first, reason)
     if mapping.hate_column:
         strand = raw[mapping.hate_column].str.lower().str.replace(" ", "_")
@@ -294,6 +295,23 @@ def parse_mapped(data: bytes, name: str, mapping: Mapping, *, skip_invalid: bool
     return MappedFile(frame, problems, n, synthetic, [c for c in found if c is not None])
 
 
+def _metre_checks(a: np.ndarray, b: np.ndarray, system: str) -> list[tuple[np.ndarray, Callable[[int], str]]]:
+    """For a projected (metre) system: rows whose easting/northing look like degrees
+    (``geo.degree_like``) and, for British National Grid, rows in the open sea around the grid's
+    origin (``geo.in_bng_origin_sea``: truncated or misplaced numbers), each with a reason naming
+    the row's numbers. Checked before the area checks, which such rows can pass."""
+    crs = _system_crs(system)
+    if parse_crs(crs).is_geographic:
+        return []
+    found: list[tuple[np.ndarray, Callable[[int], str]]] = [
+        (geo.degree_like(a, b), lambda i: f"{a[i]:.10g}, {b[i]:.10g} {geo.DEGREES_AS_METRES}")]
+    if parse_crs(crs).to_epsg() == 27700:
+        found.append((geo.in_bng_origin_sea(a, b), lambda i: (
+            f"is in the open sea south-west of the Isles of Scilly (British National Grid's origin), "
+            f"not on land: {a[i]:.10g}, {b[i]:.10g} (truncated or misplaced numbers?)")))
+    return found
+
+
 def _check_places(a: np.ndarray, b: np.ndarray, system: str,
                   area: Region) -> list[tuple[np.ndarray, Callable[[int], str]]]:
     """Masks of rows whose coordinates are at 0, 0, outside the system's area of use, swapped
@@ -304,12 +322,12 @@ def _check_places(a: np.ndarray, b: np.ndarray, system: str,
     lon, lat = from_crs(a, b, crs)
     in_use = check_points(lon, lat, area_of_use(crs), given=(a, b), swapped=(lon, lat))
     partnership = check_points(lon, lat, area, given=(a, b), swapped=from_crs(b, a, crs))
-    found = []
-    for kind, check, region in (("null_island", in_use, area), ("outside", in_use, area_of_use(crs)),
-                                ("swapped", partnership, area), ("outside", partnership, area)):
-        found.append((getattr(check, kind), lambda i, kind=kind, region=region: describe_point(
-            kind, a[i], b[i], region, geographic=geographic)))
-    return found
+    def reason(kind: str, region: Region) -> Callable[[int], str]:
+        return lambda i: describe_point(kind, float(a[i]), float(b[i]), region, geographic=geographic)
+
+    return [(getattr(check, kind), reason(kind, region))
+            for kind, check, region in (("null_island", in_use, area), ("outside", in_use, area_of_use(crs)),
+                                        ("swapped", partnership, area), ("outside", partnership, area))]
 
 
 def _normalise(raw: pd.DataFrame, when: pd.Series, a: np.ndarray, b: np.ndarray, mapping: Mapping) -> pd.DataFrame:

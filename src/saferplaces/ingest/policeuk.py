@@ -43,6 +43,8 @@ from saferplaces.geo import POLICE_UK_AREA, Region, check_points, describe_point
 from saferplaces.ingest.columns import TEXT_LIMITS, complete
 from saferplaces.ingest.csvtext import TextTable, read_text_table
 from saferplaces.ingest.errors import IngestError, RowProblem
+from saferplaces.ingest.rejects import is_rejects_file
+from saferplaces.periods import MONTH_PATTERN
 
 SOURCE = "police-uk"
 COLUMNS = (
@@ -52,7 +54,6 @@ COLUMNS = (
 HISTORICAL_CRIME_TYPES = ("Violent crime", "Public disorder and weapons")
 KNOWN_CRIME_TYPES = frozenset(POLICE_UK_CRIME_TYPES + HISTORICAL_CRIME_TYPES)
 FILE_PATTERN = re.compile(r"\d{4}-\d{2}-.+-street\.csv$")
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 __all__ = ["SOURCE", "COLUMNS", "UNIT_COLUMNS", "STABLE_COLUMNS", "PoliceUkFile", "ParsedFile", "discover",
            "parse"]
@@ -89,6 +90,8 @@ def discover(paths: list[Path]) -> Iterator[PoliceUkFile]:
         if path.is_dir():
             candidates = sorted(p for p in path.rglob("*") if p.is_file())
             for candidate in candidates:
+                if is_rejects_file(candidate):  # written by --skip-invalid beside the files
+                    continue
                 if FILE_PATTERN.search(candidate.name):
                     yield PoliceUkFile(str(candidate), candidate)
                 elif candidate.suffix.lower() == ".zip":
@@ -124,6 +127,7 @@ def parse(data: bytes, name: str, *, skip_invalid: bool = False, area: Region = 
     raw = {c: table.columns[c] for c in COLUMNS}
     for column in ("Month", "Crime type", "Longitude", "Latitude", "LSOA code"):
         raw[column] = pc.utf8_trim_whitespace(raw[column])
+    raw["Crime type"] = _known_spelling(raw["Crime type"])
     checked = _validate(raw, table, area)
     repeats = _repeated_crime_ids(raw, table, checked.bad)
     problems = checked.problems
@@ -165,11 +169,43 @@ def _numbers(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return numbers[codes], empty[codes], codes, len(distinct)
 
 
-def _matches(text: pa.ChunkedArray, pattern: re.Pattern) -> np.ndarray:
+def _matches(text: pa.ChunkedArray, pattern: re.Pattern[str]) -> np.ndarray:
     """``pattern.match`` for every value, run once per distinct value."""
     codes, distinct = _distinct(text)
     ok = np.array([pattern.match(v) is not None for v in distinct.tolist()], dtype=bool)
-    return ok[codes]
+    matched: np.ndarray = ok[codes]
+    return matched
+
+
+_FILE_MONTH = re.compile(r"^(\d{4}-\d{2})-.+-street\.csv$")
+
+
+def _other_month(month: pa.ChunkedArray, name: str) -> tuple[np.ndarray, str, str | Callable[[int], str]]:
+    """For ``flag``: rows whose Month is not the month in the file's name (police.uk names each
+    file ``YYYY-MM-force-street.csv`` and a file holds one force's month; a row of another month
+    is a sign of an edited or joined file). No row is flagged when the name carries no month."""
+    base = name.split("!")[-1].replace("\\", "/").rsplit("/", 1)[-1]
+    found = _FILE_MONTH.match(base)
+    if not found:
+        return np.zeros(len(month), dtype=bool), "Month", "is not the file's month"  # flags no row
+    expected = found.group(1)
+    differs: np.ndarray = pc.not_equal(month, expected).to_numpy().astype(bool, copy=False)
+    other = differs & _matches(month, MONTH_PATTERN)
+    return other, "Month", lambda i: (f"is {month[i].as_py()}, but the file's name {base} is for {expected}: "
+                                      "each police.uk file holds one month")
+
+
+def _known_spelling(crime_type: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Crime types written with other capitals or repeated spaces ("ANTI-SOCIAL BEHAVIOUR",
+    "Violence and  sexual offences") as police.uk spells them; other values are left as they
+    are (and refused later if they are no known type)."""
+    spelling = {" ".join(t.split()).casefold(): t for t in KNOWN_CRIME_TYPES}
+    codes, distinct = _distinct(crime_type)
+    values = distinct.tolist()
+    fixed = [spelling.get(" ".join(v.split()).casefold(), v) for v in values]
+    if fixed == values:
+        return crime_type
+    return pa.chunked_array([pa.array(np.asarray(fixed, dtype=object)[codes], type=pa.string())])
 
 
 def _validate(raw: dict[str, pa.ChunkedArray], table: TextTable, area: Region) -> _Checked:
@@ -190,9 +226,14 @@ def _validate(raw: dict[str, pa.ChunkedArray], table: TextTable, area: Region) -
         bad |= mask
 
     def array(values: pa.ChunkedArray) -> np.ndarray:
-        return values.to_numpy().astype(bool, copy=False)
+        flags: np.ndarray = values.to_numpy().astype(bool, copy=False)
+        return flags
+
+    def where(kind: str) -> Callable[[int], str]:
+        return lambda i: describe_point(kind, float(lon[i]), float(lat[i]), area)
 
     flag(~_matches(raw["Month"], MONTH_PATTERN), "Month", "is not a month in the form YYYY-MM")
+    flag(*_other_month(raw["Month"], table.name))
     crime_type = raw["Crime type"]
     empty_type = array(pc.equal(crime_type, ""))
     flag(empty_type, "Crime type", "is empty (every row needs a crime type)")
@@ -207,8 +248,7 @@ def _validate(raw: dict[str, pa.ChunkedArray], table: TextTable, area: Region) -
     flag(np.isnan(lon) != np.isnan(lat), "Longitude", "has a longitude or latitude without the other")
     places = check_points(lon, lat, area)
     for kind in ("null_island", "swapped", "outside"):
-        flag(getattr(places, kind), "Longitude",
-             lambda i, kind=kind: describe_point(kind, lon[i], lat[i], area))
+        flag(getattr(places, kind), "Longitude", where(kind))
     for column, limit in (("Crime ID", TEXT_LIMITS["source_ref"] - 8), ("Location", TEXT_LIMITS["location"]),
                           ("LSOA code", TEXT_LIMITS["lsoa_code"]), ("LSOA name", TEXT_LIMITS["lsoa_name"]),
                           ("Last outcome category", TEXT_LIMITS["outcome"]),
@@ -253,7 +293,8 @@ def _fingerprint_bytes(high: np.ndarray, low: np.ndarray) -> np.ndarray:
 def _occurrences(*keys: np.ndarray) -> np.ndarray:
     """For each row, how many earlier rows have the same key (the key spread over ``keys``)."""
     table = pd.DataFrame(dict(enumerate(keys)))
-    return table.groupby(list(range(len(keys))), sort=False).cumcount().to_numpy()
+    counts: np.ndarray = table.groupby(list(range(len(keys))), sort=False).cumcount().to_numpy()
+    return counts
 
 
 @dataclass(frozen=True)
@@ -291,7 +332,7 @@ def _repeated_crime_ids(raw: dict[str, pa.ChunkedArray], table: TextTable, bad: 
     duplicate[repeated[(rows.duplicated() & ~in_conflict).to_numpy()]] = True
     conflicting[repeated[in_conflict.to_numpy()]] = True
     problems = []
-    lines = table.line_numbers() if len(contested) else None
+    lines = table.line_numbers() if len(contested) else np.zeros(0, dtype=np.int64)
     for _, group in rows[in_conflict].groupby("Crime ID", sort=False):
         for index, row in group.iterrows():
             others = ", ".join(str(int(i) + 1) for i in group.index if i != index)

@@ -127,7 +127,8 @@ def history_chart(months: Sequence[str], series: dict[str, Sequence[int]], title
                                        strict=False):
         ax.plot(x, np.asarray(values, float), color=colour, linewidth=1.5, label=label)
     step = max(1, len(months) // 12)
-    ticks = [i for i in x if months[i].endswith("-01") or i == 0][:: max(1, step // 3)]
+    ticks = [i for i in range(len(months))
+             if months[i].endswith("-01") or i == 0][:: max(1, step // 3)]
     ax.set_xticks(ticks)
     ax.set_xticklabels([months[i] for i in ticks], fontsize=7)
     ax.set_ylim(bottom=0)

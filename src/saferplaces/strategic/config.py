@@ -1,19 +1,25 @@
-"""Configuration of the strategic assessment: TOML, declared as data in one place, checked loudly.
+"""Configuration of the strategic assessment: TOML, declared as pydantic models, checked loudly.
 
-``default.toml`` (next to this module) holds every setting with a comment saying what it does.
-``load_config(path)`` reads a user file over the defaults; every key is checked against
-:data:`SCHEMA`, and a problem raises :class:`ConfigError` naming the key (e.g.
-``scoring.weights.harm must be a number >= 0, got 'high'``).
+``default.toml`` (next to this module) holds every setting with a comment saying what it does;
+:class:`ConfigModel` declares every key with its type and bounds (``extra="forbid"``: an unknown
+key is an error). ``load_config(path)`` reads a user file over the defaults and
+``config_from_dict`` a dict shaped like the TOML; a problem raises :class:`ConfigError` naming
+the file and the dotted key, e.g.
+``assessment.toml: scoring.weights.harm: must be a number >= 0, not 'high'``.
 """
 
 from __future__ import annotations
 
 import copy
 import tomllib
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
 from saferplaces.analysis.frame import FLAG_COLUMNS
 
@@ -23,9 +29,12 @@ __all__ = [
     "SCHEMA",
     "AssessmentConfig",
     "ConfigError",
+    "ConfigModel",
     "Scale",
     "Selector",
+    "SelectorSettings",
     "Theme",
+    "ThemeSettings",
     "config_from_dict",
     "load_config",
 ]
@@ -37,290 +46,468 @@ DIMENSIONS: tuple[str, ...] = ("volume", "harm", "trend", "concentration", "repe
                                "vulnerability", "concern", "capacity")
 MEASURED_SCALES: tuple[str, ...] = ("volume", "harm", "concentration", "repeat", "vulnerability")
 
+#: Where a configuration did not come from a named file.
+UNNAMED = "assessment config"
+
 
 class ConfigError(ValueError):
-    """A configuration value is wrong; ``key`` is its dotted name."""
+    """A configuration value is wrong; ``key`` is its dotted name, ``source`` the file."""
 
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"assessment config: {key} {message}")
+    def __init__(self, key: str, message: str, *, source: str = UNNAMED) -> None:
+        where = source if key == source else f"{source}: {key}"
+        super().__init__(f"{where}: {message}")
         self.key = key
+        self.source = source
 
 
-Check = Callable[[str, Any], Any]
+# ------------------------------------------------------------------------------------------
+# value checks: each returns the clean value or raises a PydanticCustomError with the wording
+# ------------------------------------------------------------------------------------------
+def _refuse(rule: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError("config", "{text}", {"text": f"{rule}, not {value!r}"})
 
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _str(key: str, v: Any) -> str:
-    if not isinstance(v, str) or not v.strip():
-        raise ConfigError(key, f"must be a non-empty string, got {v!r}")
-    return v
+def _number(rule: str, ok: Callable[[float], bool]) -> Callable[[Any], float]:
+    def check(v: Any) -> float:
+        if not _is_number(v) or not ok(v):
+            raise _refuse(rule, v)
+        return float(v)
+    return check
 
 
-def _bool(key: str, v: Any) -> bool:
-    if not isinstance(v, bool):
-        raise ConfigError(key, f"must be true or false, got {v!r}")
-    return v
-
-
-def _positive_int(key: str, v: Any) -> int:
-    if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-        raise ConfigError(key, f"must be a whole number >= 1, got {v!r}")
-    return v
-
-
-def _non_negative(key: str, v: Any) -> float:
-    if not _is_number(v) or v < 0:
-        raise ConfigError(key, f"must be a number >= 0, got {v!r}")
-    return float(v)
-
-
-def _positive(key: str, v: Any) -> float:
-    if not _is_number(v) or v <= 0:
-        raise ConfigError(key, f"must be a number > 0, got {v!r}")
-    return float(v)
-
-
-def _fraction(key: str, v: Any) -> float:
-    if not _is_number(v) or not 0 < v < 1:
-        raise ConfigError(key, f"must be a number between 0 and 1 (exclusive), got {v!r}")
-    return float(v)
-
-
-def _score(key: str, v: Any) -> float:
-    if not _is_number(v) or not 1 <= v <= 5:
-        raise ConfigError(key, f"must be a score from 1 to 5, got {v!r}")
-    return float(v)
-
-
-def _choice(*options: str) -> Check:
-    def check(key: str, v: Any) -> str:
-        if v not in options:
-            raise ConfigError(key, f"must be one of {', '.join(repr(o) for o in options)}, "
-                                   f"got {v!r}")
+def _whole(rule: str, minimum: int) -> Callable[[Any], int]:
+    def check(v: Any) -> int:
+        if not isinstance(v, int) or isinstance(v, bool) or v < minimum:
+            raise _refuse(rule, v)
         return v
     return check
 
 
-def _seed(key: str, v: Any) -> int:
-    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-        raise ConfigError(key, f"must be a whole number >= 0, got {v!r}")
+def _text(v: Any) -> str:
+    if not isinstance(v, str) or not v.strip():
+        raise _refuse("must be a non-empty string", v)
     return v
 
 
-def _change_fraction(key: str, v: Any) -> float:
-    if not _is_number(v) or not 0 <= v < 1:
-        raise ConfigError(key, f"must be a number from 0 up to (not including) 1, got {v!r}")
-    return float(v)
+def _truth(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise _refuse("must be true or false", v)
+    return v
 
 
-def _str_list(key: str, v: Any) -> list[str]:
+def _texts(v: Any) -> list[str]:
     if not isinstance(v, list) or not all(isinstance(s, str) and s.strip() for s in v):
-        raise ConfigError(key, f"must be a list of non-empty strings, got {v!r}")
+        raise _refuse("must be a list of non-empty strings", v)
     return list(v)
 
 
-def _non_empty_str_list(key: str, v: Any) -> list[str]:
-    out = _str_list(key, v)
+def _some_texts(v: Any) -> list[str]:
+    out = _texts(v)
     if not out:
-        raise ConfigError(key, "must list at least one value")
+        raise _refuse("must list at least one value", v)
     return out
 
 
-def _increasing(n: int | None) -> Check:
-    def check(key: str, v: Any) -> list[float]:
-        if (not isinstance(v, list) or not all(_is_number(x) for x in v)
-                or (n is not None and len(v) != n)):
-            what = f"{n} numbers" if n else "numbers"
-            raise ConfigError(key, f"must be a list of {what} in increasing order, got {v!r}")
+def _known(what: str, known: tuple[str, ...], *, empty: bool) -> Callable[[Any], list[str]]:
+    def check(v: Any) -> list[str]:
+        out = _texts(v) if empty else _some_texts(v)
+        unknown = [x for x in out if x not in known]
+        if unknown:
+            raise PydanticCustomError("config", "{text}", {
+                "text": f"names unknown {what} {unknown}; known: {', '.join(known)}"})
+        return out
+    return check
+
+
+def _increasing(n: int) -> Callable[[Any], list[float]]:
+    def check(v: Any) -> list[float]:
+        if not isinstance(v, list) or not all(_is_number(x) for x in v) or len(v) != n:
+            raise _refuse(f"must be a list of {n} numbers in increasing order", v)
         if any(b <= a for a, b in zip(v, v[1:], strict=False)):
-            raise ConfigError(key, f"must be in strictly increasing order, got {v!r}")
+            raise _refuse("must be in strictly increasing order", v)
         return [float(x) for x in v]
     return check
 
 
-def _dimension_list(key: str, v: Any) -> list[str]:
-    out = _non_empty_str_list(key, v)
-    unknown = [d for d in out if d not in DIMENSIONS]
-    if unknown:
-        raise ConfigError(key, f"names unknown dimensions {unknown}; known: {list(DIMENSIONS)}")
+def _choice(*options: str) -> Callable[[Any], str]:
+    def check(v: Any) -> str:
+        if v not in options:
+            raise _refuse(f"must be one of {', '.join(repr(o) for o in options)}", v)
+        return str(v)
+    return check
+
+
+def _bands(v: Any) -> list[str]:
+    out = _some_texts(v)
+    if len(out) != 4:
+        raise _refuse("must list exactly 4 names", v)
     return out
 
 
-def _flag_list(key: str, v: Any) -> list[str]:
-    out = _str_list(key, v)
-    unknown = [f for f in out if f not in FLAG_COLUMNS]
-    if unknown:
-        raise ConfigError(key, f"names unknown flags {unknown}; known: {list(FLAG_COLUMNS)}")
-    return out
-
-
-def _str_map(key: str, v: Any) -> dict[str, str]:
-    if not isinstance(v, dict):
-        raise ConfigError(key, f"must be a table, got {v!r}")
-    return {str(k): _str(f"{key}.{k}", x) for k, x in v.items()}
-
-
-def _number_map(key: str, v: Any) -> dict[str, float]:
-    if not isinstance(v, dict):
-        raise ConfigError(key, f"must be a table, got {v!r}")
-    return {str(k): _non_negative(f"{key}.{k}", x) for k, x in v.items()}
-
-
-def _list_map(key: str, v: Any) -> dict[str, list[str]]:
-    if not isinstance(v, dict):
-        raise ConfigError(key, f"must be a table, got {v!r}")
-    return {str(k): _str_list(f"{key}.{k}", x) for k, x in v.items()}
-
-
-_SELECTOR_KEYS: dict[str, Check] = {
-    "source": _str, "categories": _non_empty_str_list, "flags_any": _flag_list,
-    "area_kind": _str,
-}
-_THEME_KEYS: dict[str, Check] = {
-    "id": _str, "name": _str, "description": _str, "select": lambda k, v: v,
-    "breakdown": _choice("hate_strand"), "sensitive": _bool,
-}
-
-
-def _themes(key: str, v: Any) -> list[dict[str, Any]]:
-    if not isinstance(v, list):
-        raise ConfigError(key, f"must be a list of [[themes]] tables, got {v!r}")
-    seen: set[str] = set()
-    out = []
-    for i, theme in enumerate(v):
-        tkey = f"{key}[{i}]"
-        if not isinstance(theme, dict):
-            raise ConfigError(tkey, f"must be a table, got {theme!r}")
-        for k in theme:
-            if k not in _THEME_KEYS:
-                raise ConfigError(f"{tkey}.{k}", f"is not a theme setting; known: "
-                                                 f"{list(_THEME_KEYS)}")
-        for k in ("id", "name", "select"):
-            if k not in theme:
-                raise ConfigError(f"{tkey}.{k}", "is required")
-        clean = {k: _THEME_KEYS[k](f"{tkey}.{k}", x) for k, x in theme.items()}
-        if clean["id"] in seen:
-            raise ConfigError(f"{tkey}.id", f"repeats the theme id {clean['id']!r}")
-        seen.add(clean["id"])
-        selects = theme["select"]
-        if not isinstance(selects, list) or not selects:
-            raise ConfigError(f"{tkey}.select", "must be a non-empty list of selections")
-        clean_selects = []
-        for j, sel in enumerate(selects):
-            skey = f"{tkey}.select[{j}]"
-            if not isinstance(sel, dict):
-                raise ConfigError(skey, f"must be a table, got {sel!r}")
-            for k in sel:
-                if k not in _SELECTOR_KEYS:
-                    raise ConfigError(f"{skey}.{k}", f"is not a selection setting; known: "
-                                                     f"{list(_SELECTOR_KEYS)}")
-            if "source" not in sel:
-                raise ConfigError(f"{skey}.source", "is required")
-            clean_selects.append({k: _SELECTOR_KEYS[k](f"{skey}.{k}", x) for k, x in sel.items()})
-        clean["select"] = clean_selects
-        out.append(clean)
-    return out
-
-
-def _scale(measure_cuts: int | None = 4) -> dict[str, Any]:
-    return {"measure": _str, "cuts": _increasing(measure_cuts)}
-
-
-#: Every setting: a nested table of checks. ``dict`` values are tables whose keys are fixed;
-#: callables check one value (free-form tables such as ``harm.extra_weights`` are one value).
-SCHEMA: dict[str, Any] = {
-    "assessment": {
-        "scheme": _choice("morile", "grid4x4"), "priorities": _positive_int,
-        "alpha": _fraction, "history_months": _positive_int,
-        "small_area_kinds": _non_empty_str_list, "town_centre_kind": _str,
-        "top_areas": _positive_int, "min_area_incidents": _positive_int,
-        "max_overlap": _fraction, "emerging": _positive_int,
-    },
-    "sources": {"police_uk": _str, "detail": _str_list, "labels": _str_map},
-    "candidates": {
-        "police_uk_categories": _bool, "other_categories": _bool,
-        "skip_detail_duplicates": _bool, "min_incidents": _positive_int,
-    },
-    "detail_categories": _list_map,
-    "themes": _themes,
-    "harm": {"weights": _str, "extra_weights": _number_map},
-    "vulnerability": {"flags": _flag_list, "categories": _str_list},
-    "hotspots": {
-        "cell_size_m": _positive, "top_share": _fraction, "concentration_min_ratio": _positive,
-        "permutations": _positive_int,
-        "seed": _seed, "min_incidents": _positive_int,
-    },
-    "repeats": {"min_referenced": _positive_int},
-    "public": {"suppress_below": _positive_int, "sensitive_categories": _str_list,
-               "sensitive_flags": _flag_list},
-    "scoring": {
-        "no_data_score": _score,
-        "weights": {d: _non_negative for d in DIMENSIONS},
-        "scales": {
-            **{d: _scale() for d in MEASURED_SCALES},
-            "trend": {"measure": _str, "rise_cuts": _increasing(2)},
-        },
-        "entered": {"default_concern": _score, "default_capacity": _score},
-        "grid4x4": {
-            "impact": _dimension_list, "likelihood": _dimension_list,
-            "axis_cuts": _increasing(3), "band_cuts": _increasing(3),
-            "bands": lambda k, v: _fixed_len(k, _non_empty_str_list(k, v), 4),
-        },
-        "sensitivity": {"weight_change": _change_fraction},
-    },
-    "street_week": {
-        "source": _str, "asb_source": _str, "top": _positive_int,
-        "weights": {w: _non_negative for w in ("harm_rate", "trend", "repeat_asb", "hotspots")},
-    },
-}
-
-
-def _fixed_len(key: str, v: list[str], n: int) -> list[str]:
-    if len(v) != n:
-        raise ConfigError(key, f"must list exactly {n} names, got {len(v)}")
+def _non_empty(v: Any) -> Any:
+    if not isinstance(v, list) or not v:
+        raise _refuse("must be a non-empty list of selections", v)
     return v
 
 
-def _check_unknown(data: Mapping[str, Any], schema: Mapping[str, Any], prefix: str) -> None:
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if key not in schema:
-            raise ConfigError(path, f"is not a setting; known here: {', '.join(schema)}")
-        spec = schema[key]
-        if isinstance(spec, dict):
-            if not isinstance(value, dict):
-                raise ConfigError(path, f"must be a table, got {value!r}")
-            _check_unknown(value, spec, path + ".")
+Text = Annotated[str, BeforeValidator(_text)]
+Flag = Annotated[bool, BeforeValidator(_truth)]
+Count = Annotated[int, BeforeValidator(_whole("must be a whole number >= 1", 1))]
+Seed = Annotated[int, BeforeValidator(_whole("must be a whole number >= 0", 0))]
+Weight = Annotated[float, BeforeValidator(_number("must be a number >= 0", lambda v: v >= 0))]
+Positive = Annotated[float, BeforeValidator(_number("must be a number > 0", lambda v: v > 0))]
+Fraction = Annotated[float, BeforeValidator(
+    _number("must be a number between 0 and 1 (exclusive)", lambda v: 0 < v < 1))]
+ChangeFraction = Annotated[float, BeforeValidator(
+    _number("must be a number from 0 up to (not including) 1", lambda v: 0 <= v < 1))]
+Score = Annotated[float, BeforeValidator(
+    _number("must be a score from 1 to 5", lambda v: 1 <= v <= 5))]
+Texts = Annotated[list[str], BeforeValidator(_texts)]
+SomeTexts = Annotated[list[str], BeforeValidator(_some_texts)]
+Flags = Annotated[list[str], BeforeValidator(_known("flags", FLAG_COLUMNS, empty=True))]
+Dimensions = Annotated[list[str], BeforeValidator(_known("dimensions", DIMENSIONS, empty=False))]
+Cuts2 = Annotated[list[float], BeforeValidator(_increasing(2))]
+Cuts3 = Annotated[list[float], BeforeValidator(_increasing(3))]
+Cuts4 = Annotated[list[float], BeforeValidator(_increasing(4))]
 
 
-def _validate(data: Mapping[str, Any], schema: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+# ------------------------------------------------------------------------------------------
+# the models, in the order of default.toml (which is the order of the stored parameters)
+# ------------------------------------------------------------------------------------------
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AssessmentSettings(_Table):
+    """``[assessment]``: the run (counts are whole numbers, ``alpha`` and ``max_overlap``
+    fractions)."""
+
+    scheme: Annotated[Literal["morile", "grid4x4"], BeforeValidator(_choice("morile", "grid4x4"))]
+    priorities: Count
+    alpha: Fraction
+    history_months: Count
+    small_area_kinds: SomeTexts
+    town_centre_kind: Text
+    top_areas: Count
+    min_area_incidents: Count
+    max_overlap: Fraction
+    emerging: Count
+
+
+class SourcesSettings(_Table):
+    """``[sources]``: the police.uk source, the detail sources and their labels."""
+
+    police_uk: Text
+    detail: Texts
+    labels: dict[str, Text]
+
+
+class CandidatesSettings(_Table):
+    """``[candidates]``: which categories are candidates (``min_incidents`` in the year)."""
+
+    police_uk_categories: Flag
+    other_categories: Flag
+    skip_detail_duplicates: Flag
+    min_incidents: Count
+
+
+class SelectorSettings(_Table):
+    """One ``select`` entry of a theme."""
+
+    source: Text
+    categories: Annotated[list[str], BeforeValidator(_some_texts)] = []
+    flags_any: Flags = []
+    area_kind: Text | None = None
+
+
+class ThemeSettings(_Table):
+    """One ``[[themes]]`` table."""
+
+    id: Text
+    name: Text
+    description: Text = ""
+    select: Annotated[list[SelectorSettings], BeforeValidator(_non_empty)]
+    breakdown: Annotated[Literal["hate_strand"] | None,
+                         BeforeValidator(_choice("hate_strand"))] = None
+    sensitive: Flag = False
+
+
+class HarmSettings(_Table):
+    """``[harm]``: the weights table and extra weights (harm units per incident, >= 0)."""
+
+    weights: Text
+    extra_weights: dict[str, Weight]
+
+
+class VulnerabilitySettings(_Table):
+    flags: Flags
+    categories: Texts
+
+
+class HotspotSettings(_Table):
+    """``[hotspots]``: grid cell in metres, top share a fraction of cells."""
+
+    cell_size_m: Positive
+    top_share: Fraction
+    concentration_min_ratio: Positive
+    permutations: Count
+    seed: Seed
+    min_incidents: Count
+
+
+class RepeatSettings(_Table):
+    min_referenced: Count
+
+
+class PublicSettings(_Table):
+    """``[public]``: counts 1..``suppress_below - 1`` in sensitive categories are withheld."""
+
+    suppress_below: Count
+    sensitive_categories: Texts
+    sensitive_flags: Flags
+
+
+class WeightSettings(_Table):
+    """``[scoring.weights]``: one weight >= 0 per dimension."""
+
+    volume: Weight
+    harm: Weight
+    trend: Weight
+    concentration: Weight
+    repeat: Weight
+    vulnerability: Weight
+    concern: Weight
+    capacity: Weight
+
+
+class ScaleSettings(_Table):
+    """A 1–5 scale: four increasing cuts of ``measure``."""
+
+    measure: Text
+    cuts: Cuts4
+
+
+class TrendScaleSettings(_Table):
+    """Significant rises score 3, 4 or 5 by their percentage change against two cuts."""
+
+    measure: Text
+    rise_cuts: Cuts2
+
+
+class ScalesSettings(_Table):
+    volume: ScaleSettings
+    harm: ScaleSettings
+    concentration: ScaleSettings
+    repeat: ScaleSettings
+    vulnerability: ScaleSettings
+    trend: TrendScaleSettings
+
+
+class EnteredSettings(_Table):
+    default_concern: Score
+    default_capacity: Score
+
+
+class GridSettings(_Table):
+    """``[scoring.grid4x4]``: impact × likelihood, each axis cut into four bands."""
+
+    impact: Dimensions
+    likelihood: Dimensions
+    axis_cuts: Cuts3
+    band_cuts: Cuts3
+    bands: Annotated[list[str], BeforeValidator(_bands)]
+
+
+class SensitivitySettings(_Table):
+    weight_change: ChangeFraction
+
+
+class ScoringSettings(_Table):
+    no_data_score: Score
+    weights: WeightSettings
+    scales: ScalesSettings
+    entered: EnteredSettings
+    grid4x4: GridSettings
+    sensitivity: SensitivitySettings
+
+
+class StreetWeekWeights(_Table):
+    harm_rate: Weight
+    trend: Weight
+    repeat_asb: Weight
+    hotspots: Weight
+
+
+class StreetWeekSettings(_Table):
+    source: Text
+    asb_source: Text
+    top: Count
+    weights: StreetWeekWeights
+
+
+class ConfigModel(_Table):
+    """The whole configuration (``default.toml`` overlaid with a user's file)."""
+
+    assessment: AssessmentSettings
+    sources: SourcesSettings
+    candidates: CandidatesSettings
+    detail_categories: dict[str, Texts]
+    themes: list[ThemeSettings]
+    harm: HarmSettings
+    vulnerability: VulnerabilitySettings
+    hotspots: HotspotSettings
+    repeats: RepeatSettings
+    public: PublicSettings
+    scoring: ScoringSettings
+    street_week: StreetWeekSettings
+
+
+def _fixed_table(annotation: Any) -> type[_Table] | None:
+    """The model of a fixed-key table (a field typed with a model), else None."""
+    if isinstance(annotation, type) and issubclass(annotation, _Table):
+        return annotation
+    return None
+
+
+def _table_model(annotation: Any) -> type[_Table] | None:
+    """The model of a fixed-key table, or of the items of a list of tables, else None."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, _Table):
+            return candidate
+    return None
+
+
+def _type_name(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin is dict:
+        return "table"
+    if origin is list:
+        return "list"
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
+def _tree(model: type[_Table]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key, spec in schema.items():
-        path = f"{prefix}{key}"
-        if key not in data:
-            raise ConfigError(path, "is missing")
-        value = data[key]
-        if isinstance(spec, dict):
-            if not isinstance(value, dict):
-                raise ConfigError(path, f"must be a table, got {value!r}")
-            out[key] = _validate(value, spec, path + ".")
-        else:
-            out[key] = spec(path, value)
+    for name, info in model.model_fields.items():
+        sub = _fixed_table(info.annotation)
+        out[name] = _tree(sub) if sub is not None else _type_name(info.annotation)
     return out
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
+#: Every setting as a nested table: fixed-key tables are dicts, a leaf names its type (a list of
+#: tables such as ``themes`` and a free-form table such as ``harm.extra_weights`` are leaves).
+SCHEMA: dict[str, Any] = _tree(ConfigModel)
+
+
+# ------------------------------------------------------------------------------------------
+# errors: pydantic's locations and types in the partnership's words
+# ------------------------------------------------------------------------------------------
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[_Table] | None:
+    model: type[_Table] | None = ConfigModel
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        model = _table_model(info.annotation) if info is not None else None
+    return model
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    if kind == "config":
+        return str(error["ctx"]["text"])
+    if kind == "missing":
+        return "is missing"
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        known = ", ".join(parent.model_fields) if parent is not None else ""
+        return f"is not a setting; known here: {known}"
+    if kind in ("model_type", "dict_type"):
+        return f"must be a table, not {error['input']!r}"
+    if kind == "list_type":
+        return f"must be a list, not {error['input']!r}"
+    text = str(error["msg"])
+    return f"{text[:1].lower()}{text[1:]}, not {error['input']!r}"
+
+
+def _validate(data: Mapping[str, Any], source: str) -> ConfigModel:
+    try:
+        return ConfigModel.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(_dotted(tuple(first["loc"])), _message(first), source=source) from None
+
+
+def _dump(model: ConfigModel, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain values: fixed tables in declared order; themes and their selections keep the keys
+    they were given, in the order given (as stored before the models existed)."""
+    data = model.model_dump()
+    themes = []
+    for theme, given in zip(model.themes, raw["themes"], strict=True):
+        clean = theme.model_dump(exclude_unset=True)
+        clean["select"] = [{k: sel[k] for k in g}
+                           for sel, g in zip((s.model_dump(exclude_unset=True)
+                                              for s in theme.select), given["select"],
+                                             strict=True)]
+        themes.append({k: clean[k] for k in given})
+    data["themes"] = themes
+    return data
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any], model: type[_Table] | None) -> None:
+    """Overlay ``over`` on ``base``: fixed-key tables merge key by key; any other value (a list
+    of themes, a free-form table such as ``harm.extra_weights``) replaces the default whole."""
     for key, value in over.items():
-        spec = schema.get(key)
-        if isinstance(spec, dict) and isinstance(value, dict) and isinstance(base.get(key), dict):
-            _merge(base[key], value, spec)
+        info = model.model_fields.get(key) if model is not None else None
+        sub = _fixed_table(info.annotation) if info is not None else None
+        if sub is not None and isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _merge(base[key], value, sub)
         else:
             base[key] = copy.deepcopy(value)
 
 
+def _check_consistency(settings: ConfigModel, source: str) -> None:
+    police = settings.sources.police_uk
+    detail = set(settings.sources.detail)
+    if police in detail:
+        raise ConfigError("sources.detail", f"must not include the police.uk source {police!r}",
+                          source=source)
+    seen: set[str] = set()
+    for i, theme in enumerate(settings.themes):
+        if theme.id in seen:
+            raise ConfigError(f"themes[{i}].id", f"repeats the theme id {theme.id!r}",
+                              source=source)
+        seen.add(theme.id)
+        sources = {s.source for s in theme.select}
+        if police in sources and sources & detail:
+            raise ConfigError(f"themes[{i}].select",
+                              f"selects both {police!r} and {sorted(sources & detail)}: detail "
+                              "sources repeat police.uk crimes, so the theme would count them "
+                              "twice", source=source)
+    if sum(settings.scoring.weights.model_dump().values()) <= 0:
+        raise ConfigError("scoring.weights", "must have at least one weight above 0",
+                          source=source)
+
+
+# ------------------------------------------------------------------------------------------
+# the typed views the engine uses
+# ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Scale:
     """A 1–5 scale: below ``cuts[0]`` scores 1, at or above ``cuts[-1]`` scores 5."""
@@ -355,45 +542,55 @@ class Theme:
     sensitive: bool = False
 
 
+def _themes(settings: ConfigModel) -> tuple[Theme, ...]:
+    return tuple(
+        Theme(id=t.id, name=t.name, description=t.description, breakdown=t.breakdown,
+              sensitive=t.sensitive,
+              select=tuple(Selector(source=s.source, categories=tuple(s.categories),
+                                    flags_any=tuple(s.flags_any), area_kind=s.area_kind)
+                           for s in t.select))
+        for t in settings.themes)
+
+
 @dataclass(frozen=True)
 class AssessmentConfig:
-    """The validated configuration. ``data`` is the full merged TOML as plain values."""
+    """The validated configuration.
+
+    ``settings`` is the typed model; ``data`` the same as plain values (what ``to_dict`` stores
+    with each run, and what ``section(name)`` returns a part of).
+    """
 
     data: Mapping[str, Any]
     path: str = ""
+    settings: ConfigModel = field(init=False, repr=False, compare=False)
     themes: tuple[Theme, ...] = field(default=(), init=False)
 
     def __post_init__(self) -> None:
-        themes = tuple(
-            Theme(id=t["id"], name=t["name"], description=t.get("description", ""),
-                  breakdown=t.get("breakdown"), sensitive=t.get("sensitive", False),
-                  select=tuple(Selector(source=s["source"],
-                                        categories=tuple(s.get("categories", ())),
-                                        flags_any=tuple(s.get("flags_any", ())),
-                                        area_kind=s.get("area_kind"))
-                               for s in t["select"]))
-            for t in self.data["themes"])
-        object.__setattr__(self, "themes", themes)
+        settings = _validate(self.data, self.path or UNNAMED)
+        object.__setattr__(self, "settings", settings)
+        object.__setattr__(self, "themes", _themes(settings))
 
     # -- convenient typed views --------------------------------------------------------------
     @property
     def scheme(self) -> str:
-        return str(self.data["assessment"]["scheme"])
+        return self.settings.assessment.scheme
 
     @property
     def alpha(self) -> float:
-        return float(self.data["assessment"]["alpha"])
+        return self.settings.assessment.alpha
 
     @property
     def weights(self) -> dict[str, float]:
-        return dict(self.data["scoring"]["weights"])
+        return {k: float(v) for k, v in self.settings.scoring.weights.model_dump().items()}
 
     def scale(self, dimension: str) -> Scale:
         s = self.data["scoring"]["scales"][dimension]
-        return Scale(s["measure"], tuple(s["cuts"]))
+        return Scale(str(s["measure"]), tuple(float(c) for c in s["cuts"]))
 
     def section(self, name: str) -> Mapping[str, Any]:
-        return self.data[name]
+        """One top-level table as plain values (``config.section("hotspots")["seed"]``)."""
+        table: Mapping[str, Any] = self.data[name]
+        return table
 
     def with_weights(self, weights: Mapping[str, float]) -> AssessmentConfig:
         """A copy with some scoring weights replaced (for sensitivity analysis)."""
@@ -401,49 +598,41 @@ class AssessmentConfig:
         for k, v in weights.items():
             if k not in DIMENSIONS:
                 raise ConfigError(f"scoring.weights.{k}", "is not a dimension")
-            data["scoring"]["weights"][k] = _non_negative(f"scoring.weights.{k}", v)
+            data["scoring"]["weights"][k] = v
+        settings = _validate(data, UNNAMED)
+        data["scoring"]["weights"] = settings.scoring.weights.model_dump()
         return replace(self, data=data)
 
     def to_dict(self) -> dict[str, Any]:
         return copy.deepcopy(dict(self.data)) | {"path": self.path}
 
 
-def _check_consistency(data: Mapping[str, Any]) -> None:
-    police = data["sources"]["police_uk"]
-    detail = set(data["sources"]["detail"])
-    if police in detail:
-        raise ConfigError("sources.detail", f"must not include the police.uk source {police!r}")
-    for i, theme in enumerate(data["themes"]):
-        sources = {s["source"] for s in theme["select"]}
-        if police in sources and sources & detail:
-            raise ConfigError(f"themes[{i}].select",
-                              f"selects both {police!r} and {sorted(sources & detail)}: detail "
-                              "sources repeat police.uk crimes, so the theme would count them "
-                              "twice")
-    if sum(data["scoring"]["weights"].values()) <= 0:
-        raise ConfigError("scoring.weights", "must have at least one weight above 0")
-
-
-def config_from_dict(overrides: Mapping[str, Any] | None = None, *,
-                     path: str = "") -> AssessmentConfig:
-    """Defaults overlaid with ``overrides`` (a dict shaped like the TOML), validated."""
+def _build(overrides: Mapping[str, Any] | None, path: str, source: str) -> AssessmentConfig:
     with DEFAULT_CONFIG_PATH.open("rb") as fh:
         data = tomllib.load(fh)
     if overrides:
         if not isinstance(overrides, Mapping):
-            raise ConfigError("(top level)", "must be a table")
-        _check_unknown(overrides, SCHEMA, "")
-        _merge(data, overrides, SCHEMA)
-    clean = _validate(data, SCHEMA, "")
-    _check_consistency(clean)
-    return AssessmentConfig(clean, path=path or str(DEFAULT_CONFIG_PATH))
+            raise ConfigError("(top level)", "must be a table", source=source)
+        _merge(data, overrides, ConfigModel)
+    settings = _validate(data, source)
+    _check_consistency(settings, source)
+    return AssessmentConfig(_dump(settings, data), path=path or str(DEFAULT_CONFIG_PATH))
+
+
+def config_from_dict(overrides: Mapping[str, Any] | None = None, *,
+                     path: str = "") -> AssessmentConfig:
+    """Defaults overlaid with ``overrides`` (a dict shaped like the TOML), validated.
+
+    Raises :class:`ConfigError` (source ``"assessment config"``) naming the dotted key.
+    """
+    return _build(overrides, path, UNNAMED)
 
 
 def load_config(path: str | Path | None = None) -> AssessmentConfig:
     """The defaults (``default.toml``), overlaid with the TOML file at ``path`` when given.
 
-    Raises :class:`ConfigError` naming the key for any unknown, missing or badly typed setting,
-    and ``FileNotFoundError`` for a missing file.
+    Raises :class:`ConfigError` naming the file and the key for any unknown, missing or badly
+    typed setting, and ``FileNotFoundError`` for a missing file.
     """
     if path is None:
         return config_from_dict(None)
@@ -452,5 +641,5 @@ def load_config(path: str | Path | None = None) -> AssessmentConfig:
         with p.open("rb") as fh:
             overrides = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(p), f"is not valid TOML: {exc}") from None
-    return config_from_dict(overrides, path=str(p))
+        raise ConfigError(str(p), f"is not valid TOML: {exc}", source=str(p)) from None
+    return _build(overrides, str(p), str(p))

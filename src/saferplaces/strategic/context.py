@@ -19,6 +19,7 @@ from saferplaces.analysis.grid import Grid, make_grid
 from saferplaces.analysis.harm import HarmWeights, load_weights, normalise_category
 from saferplaces.analysis.references import placeholder_mask
 from saferplaces.geo import to_bng
+from saferplaces.periods import month_at as month_label
 from saferplaces.strategic.config import AssessmentConfig, Selector
 from saferplaces.strategic.inputs import AssessmentInputs, Period
 
@@ -28,13 +29,9 @@ __all__ = ["Context", "month_index", "month_label", "prepare"]
 def month_index(values: Any) -> np.ndarray:
     """Months since January 1970 (int) of datetime-like values."""
     s = pd.to_datetime(pd.Series(values))
-    return (s.dt.year.to_numpy() * 12 + s.dt.month.to_numpy() - 1 - 1970 * 12).astype(np.int64)
-
-
-def month_label(index: int, fmt: str = "%Y-%m") -> str:
-    """The month of a month index, formatted."""
-    year, month = divmod(int(index) + 1970 * 12, 12)
-    return pd.Timestamp(year=year, month=month + 1, day=1).strftime(fmt)
+    months: np.ndarray = (s.dt.year.to_numpy() * 12 + s.dt.month.to_numpy() - 1
+                          - 1970 * 12).astype(np.int64)
+    return months
 
 
 def _period_index(month: str) -> int:
@@ -169,7 +166,7 @@ def _small_areas(inputs: AssessmentInputs, config: AssessmentConfig
     return None, inputs.areas.iloc[:0]
 
 
-def _to_bng_geometry(geojson: dict) -> Any:
+def _to_bng_geometry(geojson: dict[str, Any]) -> Any:
     geom = shapely.geometry.shape(geojson)
     return shapely.transform(geom, lambda xy: np.column_stack(to_bng(xy[:, 0], xy[:, 1])))
 
@@ -277,7 +274,8 @@ def prepare(inputs: AssessmentInputs, config: AssessmentConfig) -> Context:
     cell_size = float(config.section("hotspots")["cell_size_m"])
     if geoms:
         union = shapely.union_all(geoms)
-        bounds = tuple(float(v) for v in union.bounds)
+        x0, y0, x1, y1 = (float(v) for v in union.bounds)
+        bounds = (x0, y0, x1, y1)
     else:
         union = None
         bounds = (float(np.nanmin(x[located])), float(np.nanmin(y[located])),

@@ -24,9 +24,10 @@ from saferplaces.strategic.config import AssessmentConfig
 from saferplaces.strategic.context import Context, month_index, month_label, prepare
 from saferplaces.strategic.disclosure import public_view
 from saferplaces.strategic.findings import finding, finding_plain
-from saferplaces.strategic.inputs import AssessmentInputs, Period
+from saferplaces.strategic.inputs import AssessmentInputs, Entered, HorizonItem, Period
 from saferplaces.strategic.measures import (
     AreaRow,
+    CandidateMeasures,
     HotspotEvidence,
     area_table,
     breakdown,
@@ -39,8 +40,10 @@ from saferplaces.strategic.measures import (
     trend_measures,
     vulnerability_measure,
 )
+from saferplaces.strategic.records import Record
 from saferplaces.strategic.scoring import (
     DimensionScore,
+    GridPosition,
     Sensitivity,
     grid_axes,
     rank,
@@ -51,8 +54,23 @@ from saferplaces.strategic.scoring import (
 
 __all__ = [
     "METHODS",
+    "AreaOutline",
     "AssessmentResult",
     "CandidateResult",
+    "CategoryChange",
+    "CurrentPicture",
+    "DataSource",
+    "Emerging",
+    "NewHotspots",
+    "PartnerChange",
+    "Progress",
+    "ProgressItem",
+    "RecentRise",
+    "RecommendationRow",
+    "RisingItem",
+    "TargetProgress",
+    "Totals",
+    "YearTotals",
     "measure_candidates",
     "run_assessment",
 ]
@@ -108,16 +126,265 @@ METHODS: tuple[dict[str, str], ...] = (
 )
 
 
+# ------------------------------------------------------------------------------------------
+# the report's sections, as typed records (``to_dict()`` is the stored JSON form)
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class YearTotals(Record):
+    """police.uk crime and anti-social behaviour (counts) in one 12-month window."""
+
+    first_month: str
+    last_month: str
+    crime: int
+    asb: int
+
+
+@dataclass(frozen=True)
+class CategoryChange(Record):
+    """One police.uk category: ``count`` this year and ``previous`` (None after a
+    classification break), ``pct_change`` (percent), ``p_value`` and ``p_adj`` (exact Poisson
+    test; BH across categories) and ``direction`` ("rising", "falling", "stable",
+    "series break")."""
+
+    category: str
+    count: int
+    previous: int | None
+    pct_change: float | None
+    p_value: float | None
+    p_adj: float | None
+    direction: str
+
+
+@dataclass(frozen=True)
+class Totals(Record):
+    """A total this year and last (counts), its change (percent), the exact Poisson test's
+    p-value (unadjusted) and the rate per 1,000 residents (None without populations)."""
+
+    count: int
+    previous: int
+    pct_change: float | None
+    p_value: float
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class TotalsPair(Record):
+    """Totals of police.uk crime and of police.uk anti-social behaviour."""
+
+    crime: Totals
+    asb: Totals
+
+
+@dataclass(frozen=True)
+class MonthlyTotals(Record):
+    """Monthly counts over the history (one per month of ``AssessmentResult.months``)."""
+
+    crime: tuple[int, ...]
+    asb: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PartnerChange(Record):
+    """One partner source: incidents this year and last (counts) and the change (percent)."""
+
+    source: str
+    label: str
+    count: int
+    previous: int
+    pct_change: float | None
+
+
+@dataclass(frozen=True)
+class CurrentPicture(Record):
+    """The year's police.uk picture: monthly series, three years, categories, partners."""
+
+    source: str
+    monthly: MonthlyTotals
+    years: tuple[YearTotals, ...]
+    categories: tuple[CategoryChange, ...]
+    totals: TotalsPair
+    partners: tuple[PartnerChange, ...]
+
+
+@dataclass(frozen=True)
+class DataSource(Record):
+    """One source of the run: ``incidents`` (all months) and ``in_year`` (counts), months
+    covered (``YYYY-MM``), date precisions, ``located_share`` and ``with_reference_share``
+    (0–1), and its role (volume, or detail records that repeat police.uk)."""
+
+    source: str
+    label: str
+    incidents: int
+    in_year: int
+    first_month: str
+    last_month: str
+    precision: tuple[str, ...]
+    located_share: float
+    with_reference_share: float
+    role: str
+
+
+@dataclass(frozen=True)
+class AreaOutline(Record):
+    """A small area's simplified outline (``geometry``: GeoJSON, WGS84) for the maps."""
+
+    code: str
+    name: str
+    geometry: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "geometry": self.geometry}
+
+
+@dataclass(frozen=True)
+class RisingItem(Record):
+    """A candidate with a significant rise: counts, ``pct_change`` (percent), ``p_adj``
+    (BH-adjusted), its trend score (1–5) and overall rank."""
+
+    id: str
+    name: str
+    kind: str
+    count: int
+    previous: int | None
+    pct_change: float | None
+    p_adj: float | None
+    trend_score: float
+    rank: int
+    finding: str
+    finding_plain: str
+
+
+@dataclass(frozen=True)
+class RecentRise(Record):
+    """A rise in the latest quarter (counts) against the same months a year before, with its
+    BH-adjusted p-value, for a candidate not rising over the year."""
+
+    id: str
+    name: str
+    recent: int | None
+    recent_last_year: int | None
+    recent_p_adj: float | None
+
+
+@dataclass(frozen=True)
+class NewHotspots(Record):
+    """Gi* hot cells of one layer (``id`` None for the all-crime and all-ASB layers): hot
+    cells and new hot cells (counts) and the names of the areas the new ones fall in."""
+
+    id: str | None
+    layer: str
+    hot_cells: int
+    new_hot_cells: int
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Emerging(Record):
+    """Future and emerging issues: rises, the ones examined for hotspots (ids), rises in the
+    latest quarter, new hotspots, and the partners' horizon scanning."""
+
+    rising: tuple[RisingItem, ...]
+    examined: tuple[str, ...]
+    recent_rises: tuple[RecentRise, ...]
+    new_hotspots: tuple[NewHotspots, ...]
+    horizon: tuple[HorizonItem, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["horizon"] = Entered(horizon=self.horizon).to_dict()["horizon"]
+        return out
+
+
+@dataclass(frozen=True)
+class RecommendationRow(Record):
+    """A numbered recommendation with the finding (candidate) it rests on, if known."""
+
+    number: int
+    text: str
+    owner: str
+    finding_id: str
+    finding_name: str | None
+    finding: str | None
+    finding_plain: str | None
+
+
+@dataclass(frozen=True)
+class TargetProgress(Record):
+    """A target from last year: ``change_pct`` (percent) on ``baseline``, the ``target`` and
+    this year's ``value`` (incidents, harm units or a 0–1 rate by ``measure``), and ``met``."""
+
+    measure: str
+    change_pct: float
+    baseline: float | None
+    target: float | None
+    value: float | None
+    met: bool | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ProgressItem(Record):
+    """Last year's priority against this year: its figures then (from the stored JSON) and
+    now (count, harm units, repeat rate 0–1, rank), the change (percent) and exact Poisson
+    p-value when last year's count is known, and its targets. ``measured`` is False when the
+    candidate was not measured this year (the JSON form then has no figures of this year
+    beyond ``count`` and ``rank``, both None)."""
+
+    id: str
+    name: str
+    previous_rank: int | None
+    previous_count: int | None
+    previous_harm: float | None
+    previous_repeat_rate: float | None
+    measured: bool
+    count: int | None = None
+    rank: int | None = None
+    harm: float | None = None
+    repeat_rate: float | None = None
+    finding: str = ""
+    compared: bool = False
+    pct_change: float | None = None
+    p_value: float | None = None
+    targets: tuple[TargetProgress, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        head: dict[str, Any] = {
+            "id": self.id, "name": self.name, "previous_rank": self.previous_rank,
+            "previous_count": self.previous_count, "previous_harm": self.previous_harm,
+            "previous_repeat_rate": self.previous_repeat_rate}
+        if not self.measured:
+            return head | {"status": "not measured this year", "count": None, "rank": None}
+        head |= {"count": self.count, "harm": self.harm, "repeat_rate": self.repeat_rate,
+                 "rank": self.rank, "finding": self.finding}
+        if self.compared:
+            head |= {"pct_change": self.pct_change, "p_value": self.p_value}
+        return head | {"targets": [t.to_dict() for t in self.targets], "status": "measured"}
+
+
+@dataclass(frozen=True)
+class Progress(Record):
+    """Progress on last year's priorities (``available`` False without a previous run)."""
+
+    available: bool
+    previous_period: dict[str, Any] | None = None
+    items: tuple[ProgressItem, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        if not self.available:
+            return {"available": False, "items": []}
+        return super().to_dict()
+
+
 @dataclass(frozen=True, eq=False)
 class CandidateResult:
     """Everything measured and decided about one candidate."""
 
     candidate: Candidate
-    measures: dict[str, Any]
+    measures: CandidateMeasures
     monthly: tuple[int, ...]
     scores: dict[str, DimensionScore]
     risk_score: float
-    grid: dict[str, Any]
+    grid: GridPosition
     rank: int
     rank_in_kind: int
     rank_range: tuple[int, int]
@@ -142,9 +409,10 @@ class CandidateResult:
     def to_dict(self, *, cells: bool = True) -> dict[str, Any]:
         return {
             **self.candidate.to_dict(),
-            "measures": json_value(self.measures), "monthly": list(self.monthly),
+            "measures": json_value(self.measures.to_dict()), "monthly": list(self.monthly),
             "scores": {d: s.to_dict() for d, s in self.scores.items()},
-            "risk_score": self.risk_score, "grid": json_value(self.grid), "rank": self.rank,
+            "risk_score": self.risk_score, "grid": json_value(self.grid.to_dict()),
+            "rank": self.rank,
             "rank_in_kind": self.rank_in_kind,
             "rank_range": {"best": self.rank_range[0], "worst": self.rank_range[1]},
             "areas": [a.to_dict() for a in self.areas],
@@ -173,16 +441,16 @@ class AssessmentResult:
     candidates: tuple[CandidateResult, ...]
     priorities: tuple[str, ...]
     sensitivity: Sensitivity
-    current_picture: dict[str, Any]
-    emerging: dict[str, Any]
-    recommendations: tuple[dict[str, Any], ...]
-    progress: dict[str, Any]
-    data_sources: tuple[dict[str, Any], ...]
+    current_picture: CurrentPicture
+    emerging: Emerging
+    recommendations: tuple[RecommendationRow, ...]
+    progress: Progress
+    data_sources: tuple[DataSource, ...]
     methods: tuple[dict[str, str], ...]
     limitations: tuple[str, ...]
     warnings: tuple[str, ...]
-    entered: dict[str, Any]
-    area_outlines: tuple[dict[str, Any], ...]
+    entered: Entered
+    area_outlines: tuple[AreaOutline, ...]
     harm_weights: dict[str, Any]
     grid: dict[str, Any] = field(default_factory=dict)
 
@@ -210,14 +478,14 @@ class AssessmentResult:
             "priorities": list(self.priorities),
             "candidates": [c.to_dict() for c in self.candidates],
             "sensitivity": self.sensitivity.to_dict(),
-            "current_picture": json_value(self.current_picture),
-            "emerging": json_value(self.emerging),
-            "recommendations": json_value(list(self.recommendations)),
-            "progress": json_value(self.progress),
-            "data_sources": json_value(list(self.data_sources)),
+            "current_picture": json_value(self.current_picture.to_dict()),
+            "emerging": json_value(self.emerging.to_dict()),
+            "recommendations": json_value([r.to_dict() for r in self.recommendations]),
+            "progress": json_value(self.progress.to_dict()),
+            "data_sources": json_value([d.to_dict() for d in self.data_sources]),
             "methods": list(self.methods), "limitations": list(self.limitations),
-            "warnings": list(self.warnings), "entered": json_value(self.entered),
-            "area_outlines": list(self.area_outlines),
+            "warnings": list(self.warnings), "entered": json_value(self.entered.to_dict()),
+            "area_outlines": [a.to_dict() for a in self.area_outlines],
             "harm_weights": json_value(self.harm_weights), "grid": json_value(self.grid),
             "parameters": self.config,
         }
@@ -248,8 +516,8 @@ def _break_start(ctx: Context, categories: list[str]) -> int | None:
 
 
 def measure_candidates(ctx: Context) -> tuple[list[Candidate], dict[str, np.ndarray],
-                                               dict[str, np.ndarray], dict[str, dict[str, Any]],
-                                               pd.DataFrame]:
+                                               dict[str, np.ndarray],
+                                               dict[str, CandidateMeasures], pd.DataFrame]:
     """Candidates, their volume and detail masks, measures, and the monthly count matrix."""
     candidates = build_candidates(ctx.source, ctx.category, ctx.in_year, ctx.config)
     volume = {c.id: ctx.mask(c.selectors) for c in candidates}
@@ -263,49 +531,48 @@ def measure_candidates(ctx: Context) -> tuple[list[Candidate], dict[str, np.ndar
     trends = trend_measures(ctx, volume, starts)
     matrix = monthly_matrix(ctx, volume)
     min_ref = int(ctx.config.section("repeats")["min_referenced"])
-    measures: dict[str, dict[str, Any]] = {}
+    measures: dict[str, CandidateMeasures] = {}
     for c in candidates:
         v, d = volume[c.id], detail[c.id]
         t = trends.loc[c.id]
         count = int((v & ctx.in_year).sum())
-        prev = t["prev12"]
-        m: dict[str, Any] = {
-            "count": count,
-            "previous": None if pd.isna(prev) else int(prev),
-            "rate": 1000.0 * count / ctx.population if ctx.population else None,
-            "change": None if pd.isna(t["change"]) else float(t["change"]),
-            "pct_change": None if pd.isna(t["pct_change"]) else float(t["pct_change"]),
-            "p_value": None if pd.isna(t["p_value"]) else float(t["p_value"]),
-            "p_adj": None if pd.isna(t["p_adj"]) else float(t["p_adj"]),
-            "direction": str(t["direction"]),
-            "recent": None if pd.isna(t["recent"]) else int(t["recent"]),
-            "recent_last_year": (None if pd.isna(t["recent_last_year"])
-                                 else int(t["recent_last_year"])),
-            "recent_p_adj": None if pd.isna(t["recent_p_adj"]) else float(t["recent_p_adj"]),
-            "trend_pct_per_year": (None if pd.isna(t["trend_pct_per_year"])
-                                   else float(t["trend_pct_per_year"])),
-            "trend_p_adj": None if pd.isna(t["trend_p_adj"]) else float(t["trend_p_adj"]),
-            "trend_note": str(t["trend_note"]),
-            "data_start": str(t["data_start"]),
-            "test": "exact conditional Poisson test (C-test), two-sided; Benjamini–Hochberg "
-                    "adjusted across candidates",
-        }
-        m.update(harm_measure(ctx, v))
+        harm = harm_measure(ctx, v)
         conc = concentration_measure(ctx, v)
-        m["concentration"] = conc["adjusted"]
-        m["top_share"] = conc["top_share"]
-        m["top_fraction"] = conc["fraction"]
-        m["concentration_detail"] = conc
         rep = repeat_measure(ctx, d)
-        m["repeat"] = rep
-        m["repeat_rate"] = (rep["repeat_incident_rate"]
-                            if rep["referenced_incidents"] >= min_ref else None)
         vul = vulnerability_measure(ctx, v, d)
-        m["vulnerability"] = vul
-        m["vulnerability_share"] = vul["share"]
-        m["breakdown"] = breakdown(ctx, d | v, c.breakdown)
-        measures[c.id] = m
+        measures[c.id] = CandidateMeasures(
+            count=count, previous=_int(t["prev12"]),
+            rate=1000.0 * count / ctx.population if ctx.population else None,
+            change=_float(t["change"]), pct_change=_float(t["pct_change"]),
+            p_value=_float(t["p_value"]), p_adj=_float(t["p_adj"]),
+            direction=str(t["direction"]), recent=_int(t["recent"]),
+            recent_last_year=_int(t["recent_last_year"]),
+            recent_p_adj=_float(t["recent_p_adj"]),
+            trend_pct_per_year=_float(t["trend_pct_per_year"]),
+            trend_p_adj=_float(t["trend_p_adj"]), trend_note=str(t["trend_note"]),
+            data_start=str(t["data_start"]),
+            test="exact conditional Poisson test (C-test), two-sided; Benjamini–Hochberg "
+                 "adjusted across candidates",
+            harm=harm.harm, harm_rate=harm.harm_rate,
+            unweighted_incidents=harm.unweighted_incidents,
+            unweighted_categories=harm.unweighted_categories,
+            concentration=conc.adjusted, top_share=conc.top_share, top_fraction=conc.fraction,
+            concentration_detail=conc, repeat=rep,
+            repeat_rate=(rep.repeat_incident_rate if rep.referenced_incidents >= min_ref
+                         else None),
+            vulnerability=vul, vulnerability_share=vul.share,
+            breakdown=tuple(breakdown(ctx, d | v, c.breakdown)))
     return candidates, volume, detail, measures, matrix
+
+
+def _int(value: Any) -> int | None:
+    """A whole number from a table cell; None for a missing value."""
+    return None if pd.isna(value) else int(value)
+
+
+def _float(value: Any) -> float | None:
+    """A number from a table cell; None for a missing value."""
+    return None if pd.isna(value) else float(value)
 
 
 def _overlap(mask: np.ndarray, covered: np.ndarray) -> float:
@@ -316,7 +583,7 @@ def _overlap(mask: np.ndarray, covered: np.ndarray) -> float:
 # ------------------------------------------------------------------------------------------
 # report sections
 # ------------------------------------------------------------------------------------------
-def _current_picture(ctx: Context) -> dict[str, Any]:
+def _current_picture(ctx: Context) -> CurrentPicture:
     police = ctx.config.section("sources")["police_uk"]
     is_police = ctx.source == police
     asb = is_police & (ctx.category_key == "anti-social behaviour")
@@ -330,11 +597,12 @@ def _current_picture(ctx: Context) -> dict[str, Any]:
         if start < ctx.hist_start:
             break
         in_window = (ctx.month >= start) & (ctx.month <= end)
-        years.append({"first_month": month_label(start), "last_month": month_label(end),
-                      "crime": int((crime & in_window).sum()), "asb": int((asb & in_window).sum())})
+        years.append(YearTotals(first_month=month_label(start), last_month=month_label(end),
+                                crime=int((crime & in_window).sum()),
+                                asb=int((asb & in_window).sum())))
     years.reverse()
     cats = sorted(set(ctx.category[is_police].tolist()))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for cat in cats:
         m = is_police & (ctx.category == cat)
         a, b = int((m & ctx.in_year).sum()), int((m & ctx.in_prev).sum())
@@ -348,7 +616,8 @@ def _current_picture(ctx: Context) -> dict[str, Any]:
                      "pct_change": 100.0 * (a - b) / b if b else None,
                      "p_value": poisson_ctest(a, b).p_value})
     from saferplaces.analysis.stats import benjamini_hochberg
-    adj = benjamini_hochberg([r["p_value"] for r in rows]) if rows else []
+    adj: list[float] = (benjamini_hochberg([r["p_value"] for r in rows]).tolist() if rows
+                        else [])
     for r, p in zip(rows, adj, strict=True):
         if r["previous"] is None:
             r.update(p_value=None, p_adj=None, direction="series break")
@@ -358,27 +627,28 @@ def _current_picture(ctx: Context) -> dict[str, Any]:
         r["direction"] = ("rising" if sig and r["count"] > r["previous"] else
                           "falling" if sig and r["count"] < r["previous"] else "stable")
     rows.sort(key=lambda r: -r["count"])
-    totals = {}
-    for key, m in (("crime", crime), ("asb", asb)):
+
+    def totals(m: np.ndarray) -> Totals:
         a, b = int((m & ctx.in_year).sum()), int((m & ctx.in_prev).sum())
-        t = poisson_ctest(a, b)
-        totals[key] = {"count": a, "previous": b,
-                       "pct_change": 100.0 * (a - b) / b if b else None, "p_value": t.p_value,
-                       "rate": 1000.0 * a / ctx.population if ctx.population else None}
+        return Totals(count=a, previous=b, pct_change=100.0 * (a - b) / b if b else None,
+                      p_value=poisson_ctest(a, b).p_value,
+                      rate=1000.0 * a / ctx.population if ctx.population else None)
+
     partners = []
     for s in sorted(set(ctx.source.tolist()) - {police}):
         m = ctx.source == s
         a, b = int((m & ctx.in_year).sum()), int((m & ctx.in_prev).sum())
-        partners.append({"source": s,
-                         "label": ctx.config.section("sources")["labels"].get(s, s),
-                         "count": a, "previous": b,
-                         "pct_change": 100.0 * (a - b) / b if b else None})
-    return {"source": police, "monthly": {"crime": matrix.loc["crime"].tolist(),
-                                          "asb": matrix.loc["asb"].tolist()},
-            "years": years, "categories": rows, "totals": totals, "partners": partners}
+        partners.append(PartnerChange(
+            source=s, label=ctx.config.section("sources")["labels"].get(s, s), count=a,
+            previous=b, pct_change=100.0 * (a - b) / b if b else None))
+    return CurrentPicture(
+        source=police, monthly=MonthlyTotals(crime=tuple(matrix.loc["crime"].tolist()),
+                                             asb=tuple(matrix.loc["asb"].tolist())),
+        years=tuple(years), categories=tuple(CategoryChange(**r) for r in rows),
+        totals=TotalsPair(crime=totals(crime), asb=totals(asb)), partners=tuple(partners))
 
 
-def _data_sources(ctx: Context) -> list[dict[str, Any]]:
+def _data_sources(ctx: Context) -> list[DataSource]:
     labels = ctx.config.section("sources")["labels"]
     detail = set(ctx.config.section("sources")["detail"])
     out = []
@@ -386,17 +656,16 @@ def _data_sources(ctx: Context) -> list[dict[str, Any]]:
     for s in sorted(set(ctx.source.tolist())):
         m = ctx.source == s
         months = ctx.month[m]
-        out.append({
-            "source": s, "label": labels.get(s, s), "incidents": int(m.sum()),
-            "in_year": int((m & ctx.in_year).sum()),
-            "first_month": month_label(int(months.min())),
-            "last_month": month_label(int(months.max())),
-            "precision": sorted(set(prec[m].tolist())) if prec is not None else [],
-            "located_share": float(ctx.located[m].mean()),
-            "with_reference_share": float(ctx.has_ref[m].mean()),
-            "role": ("detail (repeats police.uk crimes; never added to them)" if s in detail
-                     else "volume"),
-        })
+        out.append(DataSource(
+            source=s, label=labels.get(s, s), incidents=int(m.sum()),
+            in_year=int((m & ctx.in_year).sum()),
+            first_month=month_label(int(months.min())),
+            last_month=month_label(int(months.max())),
+            precision=tuple(sorted(set(prec[m].tolist()))) if prec is not None else (),
+            located_share=float(ctx.located[m].mean()),
+            with_reference_share=float(ctx.has_ref[m].mean()),
+            role=("detail (repeats police.uk crimes; never added to them)" if s in detail
+                  else "volume")))
     return out
 
 
@@ -435,24 +704,42 @@ def _limitations(ctx: Context, public: float) -> list[str]:
     return items
 
 
-def _outlines(ctx: Context) -> list[dict[str, Any]]:
+def _outlines(ctx: Context) -> list[AreaOutline]:
     if ctx.area_kind is None:
         return []
     table = ctx.inputs.areas[ctx.inputs.areas["kind"] == ctx.area_kind]
     out = []
     for _, row in table.sort_values("code").iterrows():
         geom = shapely.geometry.shape(row["geometry"]).simplify(0.0002, preserve_topology=True)
-        out.append({"code": str(row["code"]), "name": str(row["name"]),
-                    "geometry": shapely.geometry.mapping(geom)})
+        out.append(AreaOutline(code=str(row["code"]), name=str(row["name"]),
+                               geometry=dict(shapely.geometry.mapping(geom))))
     return out
 
 
+def _target_progress(target: Mapping[str, Any], before: Mapping[str, Any],
+                     now: CandidateMeasures) -> TargetProgress:
+    """Last year's target against this year's value (``previous.entered.targets`` item)."""
+    measure = target.get("measure", "incidents")
+    field_now = {"incidents": "count", "harm": "harm", "repeat_rate": "repeat_rate"}[measure]
+    base = target.get("baseline")
+    if base is None:
+        base = before.get(field_now)
+    value = getattr(now, field_now)
+    goal = None if base is None else base * (1 + target["change_pct"] / 100.0)
+    met = None
+    if goal is not None and value is not None:
+        met = value <= goal if target["change_pct"] <= 0 else value >= goal
+    return TargetProgress(measure=measure, change_pct=target["change_pct"], baseline=base,
+                          target=goal, value=value, met=met, note=target.get("note", ""))
+
+
 def _progress(previous: Mapping[str, Any] | None, results: dict[str, CandidateResult]
-              ) -> dict[str, Any]:
+              ) -> Progress:
+    """Last year's priorities (from its stored JSON) measured again this year."""
     if not previous:
-        return {"available": False, "items": []}
+        return Progress(available=False)
     prev_cands = {c["id"]: c for c in previous.get("candidates", [])}
-    targets = {}
+    targets: dict[str, list[Mapping[str, Any]]] = {}
     for t in (previous.get("entered") or {}).get("targets", []):
         targets.setdefault(t["candidate"], []).append(t)
     items = []
@@ -460,41 +747,62 @@ def _progress(previous: Mapping[str, Any] | None, results: dict[str, CandidateRe
         before = prev_cands.get(key, {})
         bm = before.get("measures", {})
         now = results.get(key)
-        item: dict[str, Any] = {"id": key, "name": before.get("name", key),
-                                "previous_rank": before.get("rank"),
-                                "previous_count": bm.get("count"),
-                                "previous_harm": bm.get("harm"),
-                                "previous_repeat_rate": bm.get("repeat_rate")}
+        then = {"id": key, "name": before.get("name", key), "previous_rank": before.get("rank"),
+                "previous_count": bm.get("count"), "previous_harm": bm.get("harm"),
+                "previous_repeat_rate": bm.get("repeat_rate")}
         if now is None:
-            item.update(status="not measured this year", count=None, rank=None)
-        else:
-            nm = now.measures
-            item.update(count=nm["count"], harm=nm["harm"], repeat_rate=nm["repeat_rate"],
-                        rank=now.rank, finding=now.finding)
-            if bm.get("count") is not None:
-                t = poisson_ctest(nm["count"], int(bm["count"]))
-                item["pct_change"] = (100.0 * (nm["count"] - bm["count"]) / bm["count"]
-                                      if bm["count"] else None)
-                item["p_value"] = t.p_value
-            item["targets"] = []
-            for target in targets.get(key, []):
-                measure = target.get("measure", "incidents")
-                field_now = {"incidents": "count", "harm": "harm",
-                             "repeat_rate": "repeat_rate"}[measure]
-                base = target.get("baseline")
-                if base is None:
-                    base = bm.get(field_now)
-                value = nm.get(field_now)
-                goal = None if base is None else base * (1 + target["change_pct"] / 100.0)
-                met = None
-                if goal is not None and value is not None:
-                    met = value <= goal if target["change_pct"] <= 0 else value >= goal
-                item["targets"].append({"measure": measure, "change_pct": target["change_pct"],
-                                        "baseline": base, "target": goal, "value": value,
-                                        "met": met, "note": target.get("note", "")})
-            item["status"] = "measured"
-        items.append(item)
-    return {"available": True, "previous_period": previous.get("period"), "items": items}
+            items.append(ProgressItem(**then, measured=False))
+            continue
+        nm = now.measures
+        compared = bm.get("count") is not None
+        items.append(ProgressItem(
+            **then, measured=True, count=nm.count, rank=now.rank, harm=nm.harm,
+            repeat_rate=nm.repeat_rate, finding=now.finding, compared=compared,
+            pct_change=(100.0 * (nm.count - bm["count"]) / bm["count"]
+                        if compared and bm["count"] else None),
+            p_value=poisson_ctest(nm.count, int(bm["count"])).p_value if compared else None,
+            targets=tuple(_target_progress(t, bm, nm) for t in targets.get(key, []))))
+    return Progress(available=True, previous_period=previous.get("period"), items=tuple(items))
+
+
+def _rising_item(result: CandidateResult) -> RisingItem:
+    m = result.measures
+    return RisingItem(id=result.id, name=result.name, kind=result.candidate.kind,
+                      count=m.count, previous=m.previous, pct_change=m.pct_change, p_adj=m.p_adj,
+                      trend_score=result.scores["trend"].score, rank=result.rank,
+                      finding=result.finding, finding_plain=result.finding_plain)
+
+
+def _recent_rise(m: CandidateMeasures, alpha: float) -> bool:
+    """A significant rise in the latest quarter of a candidate not rising over the year."""
+    return (m.recent_p_adj is not None and m.recent_p_adj <= alpha
+            and (m.recent or 0) > (m.recent_last_year or 0) and m.direction != "rising")
+
+
+def _new_hotspots(ctx: Context, examined: list[tuple[str, str, HotspotEvidence | None]]
+                  ) -> list[NewHotspots]:
+    """New Gi* hot cells of all police.uk crime, of police.uk ASB and of each examined
+    candidate (``(id, name, evidence)``), for layers with a year before to compare."""
+    police = ctx.config.section("sources")["police_uk"]
+    overall = {
+        "all police.uk crime": (ctx.source == police)
+        & (ctx.category_key != "anti-social behaviour"),
+        "police.uk anti-social behaviour": (ctx.source == police)
+        & (ctx.category_key == "anti-social behaviour"),
+    }
+    names = dict(zip(ctx.area_codes, ctx.area_names, strict=True))
+    layers: list[tuple[str | None, str, HotspotEvidence | None]] = [
+        (None, label, hotspot_evidence(ctx, m)) for label, m in overall.items()]
+    layers += examined
+    out = []
+    for key, label, ev in layers:
+        if ev is None or ev.hot_previous is None:
+            continue
+        new = ev.new_hot
+        areas_new = sorted({names[ctx.area_codes[a]] for a in ctx.cell_area[new] if a >= 0})
+        out.append(NewHotspots(id=key, layer=label, hot_cells=ev.hot_cells,
+                               new_hot_cells=int(new.sum()), areas=tuple(areas_new)))
+    return out
 
 
 # ------------------------------------------------------------------------------------------
@@ -548,22 +856,22 @@ def run_assessment(inputs: AssessmentInputs, config: AssessmentConfig) -> Assess
         chosen.append(key)
 
     # evidence: Gi* for priorities and the top emerging rises
-    rising = [k for k in ranking.order if measures[k]["direction"] == "rising"]
-    rising.sort(key=lambda k: (-scores[k]["trend"].score, -(measures[k]["pct_change"] or 0), k))
+    rising = [k for k in ranking.order if measures[k].direction == "rising"]
+    rising.sort(key=lambda k: (-scores[k]["trend"].score, -(measures[k].pct_change or 0), k))
     emerging_ids = rising[: int(settings["emerging"])]
     evidence: dict[str, HotspotEvidence | None] = {}
     for key in dict.fromkeys(chosen + emerging_ids):
         evidence[key] = hotspot_evidence(ctx, volume[key])
-        measures[key]["repeat"].update(repeat_evidence(ctx, detail[key]))
+        measures[key] = measures[key].with_repeat_evidence(repeat_evidence(ctx, detail[key]))
 
     results: dict[str, CandidateResult] = {}
+    names = dict(zip(ctx.area_codes, ctx.area_names, strict=True))
     for c in candidates:
         m = measures[c.id]
         areas = tuple(area_table(ctx, volume[c.id]))
         ranked_areas = [a for a in areas if a.rank is not None]
-        top_area = ranked_areas[0].to_dict() if ranked_areas else None
+        top_area = ranked_areas[0] if ranked_areas else None
         ev = evidence.get(c.id)
-        names = dict(zip(ctx.area_codes, ctx.area_names, strict=True))
         hot_areas = [names[a] for a in ev.areas] if ev else []
         if ev and ranked_areas:
             # name the hot areas in rate order, so the finding leads with the worst
@@ -573,67 +881,35 @@ def run_assessment(inputs: AssessmentInputs, config: AssessmentConfig) -> Assess
                        hot_share=ev.hot_share if ev else None, hot_areas=hot_areas,
                        top_area=top_area)
         plain = finding_plain(c.name, m, hot_cells=ev.hot_cells if ev else None,
-                              top_area_name=top_area["name"] if top_area else None)
-        s = scores[c.id]
+                              top_area_name=top_area.name if top_area else None)
         results[c.id] = CandidateResult(
             candidate=c, measures=m, monthly=tuple(int(v) for v in matrix.loc[c.id].tolist()),
-            scores=s, risk_score=risk_score(plain_scores[c.id], config.weights),
+            scores=scores[c.id], risk_score=risk_score(plain_scores[c.id], config.weights),
             grid=grid_axes(plain_scores[c.id], config), rank=ranking.rank_of(c.id),
             rank_in_kind=kind_rank[c.id], rank_range=sens.ranges[c.id],
             areas=areas, hotspots=ev, finding=text,
             finding_plain=plain, priority=c.id in chosen, covered_by=covered_by.get(c.id))
 
-    # future and emerging issues
-    new_hotspots = []
-    police = config.section("sources")["police_uk"]
-    overall = {
-        "all police.uk crime": (ctx.source == police)
-        & (ctx.category_key != "anti-social behaviour"),
-        "police.uk anti-social behaviour": (ctx.source == police)
-        & (ctx.category_key == "anti-social behaviour"),
-    }
-    names = dict(zip(ctx.area_codes, ctx.area_names, strict=True))
-    layers = [(None, label, hotspot_evidence(ctx, m)) for label, m in overall.items()]
-    layers += [(k, results[k].name, evidence[k]) for k in dict.fromkeys(chosen + emerging_ids)]
-    for key, label, ev in layers:
-        if ev is None or ev.hot_previous is None:
-            continue
-        new = ev.new_hot
-        areas_new = sorted({names[ctx.area_codes[a]] for a in ctx.cell_area[new] if a >= 0})
-        new_hotspots.append({"id": key, "layer": label, "hot_cells": ev.hot_cells,
-                             "new_hot_cells": int(new.sum()), "areas": areas_new})
-    emerging = {
-        "rising": [{"id": k, "name": results[k].name, "kind": results[k].candidate.kind,
-                    "count": measures[k]["count"], "previous": measures[k]["previous"],
-                    "pct_change": measures[k]["pct_change"], "p_adj": measures[k]["p_adj"],
-                    "trend_score": scores[k]["trend"].score, "rank": results[k].rank,
-                    "finding": results[k].finding, "finding_plain": results[k].finding_plain}
-                   for k in rising],
-        "examined": emerging_ids,
-        "recent_rises": [{"id": k, "name": results[k].name,
-                          "recent": measures[k]["recent"],
-                          "recent_last_year": measures[k]["recent_last_year"],
-                          "recent_p_adj": measures[k]["recent_p_adj"]}
-                         for k in ranking.order
-                         if measures[k]["recent_p_adj"] is not None
-                         and measures[k]["recent_p_adj"] <= config.alpha
-                         and (measures[k]["recent"] or 0) > (measures[k]["recent_last_year"]
-                                                             or 0)
-                         and measures[k]["direction"] != "rising"],
-        "new_hotspots": new_hotspots,
-        "horizon": [h | {"candidates": list(h["candidates"])}
-                    for h in entered.to_dict()["horizon"]],
-    }
+    examined = list(dict.fromkeys(chosen + emerging_ids))
+    emerging = Emerging(
+        rising=tuple(_rising_item(results[k]) for k in rising), examined=tuple(emerging_ids),
+        recent_rises=tuple(RecentRise(id=k, name=results[k].name, recent=measures[k].recent,
+                                      recent_last_year=measures[k].recent_last_year,
+                                      recent_p_adj=measures[k].recent_p_adj)
+                           for k in ranking.order if _recent_rise(measures[k], config.alpha)),
+        new_hotspots=tuple(_new_hotspots(ctx, [(k, results[k].name, evidence[k])
+                                               for k in examined])),
+        horizon=entered.horizon)
     recommendations = []
     for i, r in enumerate(entered.recommendations, start=1):
         target = results.get(r.finding)
         if target is None:
             warnings.append(f"recommendation {i} refers to unknown finding {r.finding!r}")
-        recommendations.append({"number": i, "text": r.text, "owner": r.owner,
-                                "finding_id": r.finding,
-                                "finding_name": target.name if target else None,
-                                "finding": target.finding if target else None,
-                                "finding_plain": target.finding_plain if target else None})
+        recommendations.append(RecommendationRow(
+            number=i, text=r.text, owner=r.owner, finding_id=r.finding,
+            finding_name=target.name if target else None,
+            finding=target.finding if target else None,
+            finding_plain=target.finding_plain if target else None))
     for t in entered.targets:
         if t.candidate not in results:
             warnings.append(f"target for unknown candidate {t.candidate!r} ignored")
@@ -650,7 +926,7 @@ def run_assessment(inputs: AssessmentInputs, config: AssessmentConfig) -> Assess
         recommendations=tuple(recommendations),
         progress=_progress(inputs.previous, results), data_sources=tuple(_data_sources(ctx)),
         methods=METHODS, limitations=tuple(_limitations(ctx, public_threshold - 1)),
-        warnings=tuple(warnings), entered=entered.to_dict(),
+        warnings=tuple(warnings), entered=entered,
         area_outlines=tuple(_outlines(ctx)), harm_weights=ctx.harm_table.to_dict(),
         grid={k: v for k, v in ctx.grid.to_dict().items()
               if k in ("kind", "x0", "y0", "cell_size", "nrows", "ncols", "crs")},

@@ -6,7 +6,10 @@ in words ("too large a change to be chance") and leaves out figures that could i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from saferplaces.strategic.measures import AreaRow, Measured
 
 __all__ = ["fmt_p", "fmt_pct", "finding", "finding_plain", "size_words"]
 
@@ -41,15 +44,15 @@ def size_words(pct: float) -> str:
     return "several times over" if pct > 0 else "almost entirely"
 
 
-def _change_clause(m: dict[str, Any], period_words: str, comparison: str,
+def _change_clause(m: Measured, period_words: str, comparison: str,
                    test_words: str) -> str:
-    direction = m.get("direction")
-    count, prev = m["count"], m.get("previous")
+    direction = m.direction
+    count, prev = m.count, m.previous
     if direction == "insufficient data" or prev is None:
         return f"{count:,} incidents {period_words} (nothing comparable from {comparison})"
     verb = {"rising": "rose", "falling": "fell"}.get(direction, "changed little")
-    pct = m.get("pct_change")
-    test = f"{test_words} {fmt_p(m.get('p_adj'))}"
+    pct = m.pct_change
+    test = f"{test_words} {fmt_p(m.p_adj)}"
     if direction in ("rising", "falling") and pct is not None:
         return f"{verb} {abs(pct):.0f}% ({count:,} against {prev:,} {comparison}; {test})"
     change = f", {fmt_pct(pct)}" if pct is not None else ""
@@ -57,8 +60,8 @@ def _change_clause(m: dict[str, Any], period_words: str, comparison: str,
             f"change ({test})")
 
 
-def finding(name: str, m: dict[str, Any], *, hot_cells: int | None, hot_share: float | None,
-            hot_areas: list[str], top_area: dict[str, Any] | None,
+def finding(name: str, m: Measured, *, hot_cells: int | None, hot_share: float | None,
+            hot_areas: list[str], top_area: AreaRow | None,
             period_words: str = "in the assessment year", comparison: str = "the year before",
             test_words: str = "exact Poisson test, BH-adjusted") -> str:
     """The analyst's finding: change and its test, concentration, where, repeats."""
@@ -68,20 +71,20 @@ def finding(name: str, m: dict[str, Any], *, hot_cells: int | None, hot_share: f
         parts.append(f"concentrated in {hot_cells} Getis–Ord Gi* hot "
                      f"cell{'s' if hot_cells != 1 else ''}{where} holding "
                      f"{100 * (hot_share or 0):.0f}% of incidents")
-    elif m.get("top_share") is not None:
-        parts.append(f"{100 * m['top_share']:.0f}% of located incidents fell in the top "
-                     f"{100 * m['top_fraction']:.0f}% of grid cells")
-    if top_area and top_area.get("rate") is not None:
-        parts.append(f"highest rate in {top_area['name']} ({top_area['rate']:.1f} per 1,000 "
-                     f"residents, {top_area['count']:,} incidents)")
+    elif m.top_share is not None:
+        parts.append(f"{100 * m.top_share:.0f}% of located incidents fell in the top "
+                     f"{100 * m.top_fraction:.0f}% of grid cells")
+    if top_area and top_area.rate is not None:
+        parts.append(f"highest rate in {top_area.name} ({top_area.rate:.1f} per 1,000 "
+                     f"residents, {top_area.count:,} incidents)")
     elif top_area:
-        parts.append(f"most incidents in {top_area['name']} ({top_area['count']:,})")
-    rr = m.get("repeat_rate")
+        parts.append(f"most incidents in {top_area.name} ({top_area.count:,})")
+    rr = m.repeat_rate
     if rr is not None and rr >= 0.1:
         parts.append(f"{100 * rr:.0f}% of incidents with a victim or complainant reference "
                      f"were repeats")
-    if m.get("vulnerability_share") is not None and m["vulnerability_share"] >= 0.15:
-        parts.append(f"{100 * m['vulnerability_share']:.0f}% affected someone vulnerable "
+    if m.vulnerability_share is not None and m.vulnerability_share >= 0.15:
+        parts.append(f"{100 * m.vulnerability_share:.0f}% affected someone vulnerable "
                      "(domestic, hate or a vulnerability category)")
     text = parts[0]
     if len(parts) > 1:
@@ -89,13 +92,13 @@ def finding(name: str, m: dict[str, Any], *, hot_cells: int | None, hot_share: f
     return text + "."
 
 
-def finding_plain(name: str, m: dict[str, Any], *, hot_cells: int | None,
+def finding_plain(name: str, m: Measured, *, hot_cells: int | None,
                   top_area_name: str | None, when: str = "this year",
                   comparison: str = "the year before") -> str:
     """The public finding: the same facts in everyday words, no p-values, no small counts."""
-    direction = m.get("direction")
-    count = m["count"]
-    pct = m.get("pct_change")
+    direction = m.direction
+    count = m.count
+    pct = m.pct_change
     if direction == "rising" and pct is not None:
         first = (f"{name}: {count:,} recorded {when}, up {size_words(pct)} on {comparison} "
                  "— too large a rise to be chance.")

@@ -7,12 +7,14 @@ items can also be given as dicts (as they arrive from JSON) and are converted on
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
+
+from saferplaces.periods import Period
+from saferplaces.vocab import PESTELO
 
 __all__ = [
     "PESTELO",
@@ -24,66 +26,6 @@ __all__ = [
     "Recommendation",
     "Target",
 ]
-
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-#: Horizon-scanning headings: Political, Economic, Social, Technological, Environmental,
-#: Legal, Organisational.
-PESTELO: tuple[str, ...] = ("political", "economic", "social", "technological",
-                            "environmental", "legal", "organisational")
-
-
-@dataclass(frozen=True)
-class Period:
-    """The assessment year: whole calendar months ``first_month``..``last_month`` (YYYY-MM)."""
-
-    first_month: str
-    last_month: str
-
-    def __post_init__(self) -> None:
-        for name in ("first_month", "last_month"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not _MONTH.match(value):
-                raise ValueError(f"period {name} must be 'YYYY-MM', got {value!r}")
-        if self.last_month < self.first_month:
-            raise ValueError(f"period ends ({self.last_month}) before it starts "
-                             f"({self.first_month})")
-
-    @classmethod
-    def coerce(cls, value: Period | Sequence[str] | Mapping[str, str]) -> Period:
-        if isinstance(value, Period):
-            return value
-        if isinstance(value, Mapping):
-            return cls(str(value["first_month"]), str(value["last_month"]))
-        first, last = value
-        return cls(str(first), str(last))
-
-    @property
-    def n_months(self) -> int:
-        a, b = pd.Period(self.first_month, "M"), pd.Period(self.last_month, "M")
-        return int((b - a).n) + 1
-
-    @property
-    def first(self) -> pd.Timestamp:
-        return pd.Period(self.first_month, "M").to_timestamp()
-
-    @property
-    def last(self) -> pd.Timestamp:
-        return pd.Period(self.last_month, "M").to_timestamp()
-
-    def previous(self) -> Period:
-        """The period of the same length immediately before this one."""
-        n = self.n_months
-        a = pd.Period(self.first_month, "M")
-        return Period(str(a - n), str(a - 1))
-
-    def label(self) -> str:
-        a, b = self.first, self.last
-        return f"{a:%B %Y} to {b:%B %Y}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"first_month": self.first_month, "last_month": self.last_month,
-                "months": self.n_months}
 
 
 @dataclass(frozen=True)

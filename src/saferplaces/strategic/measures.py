@@ -15,8 +15,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -29,10 +29,20 @@ from saferplaces.analysis.repeats import repeat_victimisation
 from saferplaces.analysis.stats import benjamini_hochberg
 from saferplaces.analysis.trends import trend_table_from_counts
 from saferplaces.strategic.context import Context, month_label
+from saferplaces.strategic.records import Record
 
 __all__ = [
     "AreaRow",
+    "BreakdownRow",
+    "CandidateMeasures",
+    "ConcentrationMeasure",
+    "HarmMeasure",
     "HotspotEvidence",
+    "Measured",
+    "RepeatEvidence",
+    "RepeatLocation",
+    "RepeatMeasure",
+    "VulnerabilityMeasure",
     "area_table",
     "breakdown",
     "concentration_measure",
@@ -46,6 +56,201 @@ __all__ = [
     "trend_measures",
     "vulnerability_measure",
 ]
+
+
+# ------------------------------------------------------------------------------------------
+# the measures, as typed records (their ``to_dict()`` is the stored JSON form)
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HarmMeasure(Record):
+    """Harm over the assessment year.
+
+    ``harm``: harm-weighted incidents (weight units of the harm table, e.g. ONS CSS days);
+    ``harm_rate``: the same per 1,000 residents (None without populations);
+    ``unweighted_incidents``: incidents (count) whose category has no weight, adding nothing;
+    ``unweighted_categories``: those categories, sorted.
+    """
+
+    harm: float
+    harm_rate: float | None
+    unweighted_incidents: int
+    unweighted_categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConcentrationMeasure(Record):
+    """Concentration of the year's located incidents over the borough's grid cells.
+
+    ``located_incidents``, ``cells`` (cells of the borough) and ``cells_with_incidents`` are
+    counts; ``fraction`` is the top share of cells examined (0–1, e.g. 0.05); ``top_share`` the
+    share (0–1) of incidents in those cells and ``even_share`` that share when spread as evenly
+    as possible (both None without incidents); ``adjusted`` is ``(share - even) / (1 - even)``
+    (0–1; None when too few incidents to score).
+    """
+
+    located_incidents: int
+    cells: int
+    fraction: float
+    top_share: float | None
+    even_share: float | None
+    adjusted: float | None
+    cells_with_incidents: int
+
+
+@dataclass(frozen=True)
+class RepeatLocation(Record):
+    """A location text with repeat incidents: ``incidents`` and ``victims`` are counts."""
+
+    location: str
+    incidents: int
+    victims: int
+
+
+@dataclass(frozen=True)
+class RepeatEvidence(Record):
+    """Time to repeat and repeat locations (priorities and emerging issues only).
+
+    ``median_gap_days``: median days between a victim's incidents (None: no gaps);
+    ``within``: share (0–1) of gaps within each window (keys such as ``"7d"``);
+    ``gaps`` and ``gaps_excluded`` (month-precision dates) are counts.
+    """
+
+    median_gap_days: float | None
+    within: dict[str, float | None]
+    gaps: int
+    gaps_excluded: int
+    repeat_locations: tuple[RepeatLocation, ...]
+
+
+@dataclass(frozen=True)
+class RepeatMeasure(Record):
+    """Repeat victimisation over detail incidents with a reference (Farrell & Pease 1993).
+
+    Counts: ``referenced_incidents``, ``detail_incidents``, ``placeholder_refs_excluded``,
+    ``victims``, ``repeat_victims``. Shares (0–1, None without references):
+    ``repeat_incident_rate = (incidents - victims) / incidents`` and ``repeat_victim_rate``
+    (victims with 2+ incidents / victims); ``incidents_per_victim`` a ratio. ``sources``: the
+    sources of the referenced incidents. ``evidence``, when gathered, is flattened into the
+    JSON form after these keys.
+    """
+
+    referenced_incidents: int
+    detail_incidents: int
+    placeholder_refs_excluded: int
+    sources: tuple[str, ...]
+    repeat_incident_rate: float | None
+    repeat_victim_rate: float | None
+    victims: int
+    repeat_victims: int
+    incidents_per_victim: float | None
+    evidence: RepeatEvidence | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        evidence = out.pop("evidence")
+        return out | (evidence or {})
+
+
+@dataclass(frozen=True)
+class VulnerabilityMeasure(Record):
+    """Incidents affecting someone vulnerable, in the year (counts; ``share`` 0–1 or None)."""
+
+    assessed_incidents: int
+    vulnerable_incidents: int
+    share: float | None
+    domestic: int
+    hate: int
+
+
+@dataclass(frozen=True)
+class BreakdownRow(Record):
+    """Incidents of one group (a hate strand) this year (``count``) and the year before."""
+
+    group: str
+    count: int
+    previous: int
+
+
+@dataclass(frozen=True)
+class CandidateMeasures(Record):
+    """Every measure of one candidate over the assessment year (``to_dict()`` is stored).
+
+    Volume and change: ``count`` and ``previous`` (incidents this year and the year before;
+    None when the year before has no data), ``rate`` (per 1,000 residents), ``change``
+    (incidents), ``pct_change`` (percent), ``p_value`` and ``p_adj`` (exact conditional Poisson
+    test; BH-adjusted across candidates), ``direction`` ("rising", "falling", "stable",
+    "insufficient data"); ``recent``/``recent_last_year`` (incidents in the latest quarter and
+    the same months a year before) with ``recent_p_adj``; the seasonal Poisson trend
+    ``trend_pct_per_year`` (percent a year) with ``trend_p_adj`` and ``trend_note``;
+    ``data_start`` (``YYYY-MM``); ``test`` (words). Harm: see :class:`HarmMeasure`.
+    Concentration: ``concentration`` (adjusted share, 0–1), ``top_share`` (0–1),
+    ``top_fraction`` (share of cells) and ``concentration_detail``. Repeats: ``repeat`` and
+    ``repeat_rate`` (0–1, None under ``repeats.min_referenced`` references). Vulnerability:
+    ``vulnerability`` and ``vulnerability_share`` (0–1). ``breakdown``: by hate strand.
+    """
+
+    count: int
+    previous: int | None
+    rate: float | None
+    change: float | None
+    pct_change: float | None
+    p_value: float | None
+    p_adj: float | None
+    direction: str
+    recent: int | None
+    recent_last_year: int | None
+    recent_p_adj: float | None
+    trend_pct_per_year: float | None
+    trend_p_adj: float | None
+    trend_note: str
+    data_start: str
+    test: str
+    harm: float
+    harm_rate: float | None
+    unweighted_incidents: int
+    unweighted_categories: tuple[str, ...]
+    concentration: float | None
+    top_share: float | None
+    top_fraction: float
+    concentration_detail: ConcentrationMeasure
+    repeat: RepeatMeasure
+    repeat_rate: float | None
+    vulnerability: VulnerabilityMeasure
+    vulnerability_share: float | None
+    breakdown: tuple[BreakdownRow, ...] = field(default=())
+
+    def with_repeat_evidence(self, evidence: RepeatEvidence) -> CandidateMeasures:
+        """A copy whose repeat measure carries ``evidence``."""
+        return replace(self, repeat=replace(self.repeat, evidence=evidence))
+
+
+class Measured(Protocol):
+    """What findings and scoring read from a topic's measures (assessment or deep dive)."""
+
+    @property
+    def count(self) -> int: ...
+    @property
+    def previous(self) -> int | None: ...
+    @property
+    def rate(self) -> float | None: ...
+    @property
+    def harm_rate(self) -> float | None: ...
+    @property
+    def pct_change(self) -> float | None: ...
+    @property
+    def p_adj(self) -> float | None: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def concentration(self) -> float | None: ...
+    @property
+    def top_share(self) -> float | None: ...
+    @property
+    def top_fraction(self) -> float: ...
+    @property
+    def repeat_rate(self) -> float | None: ...
+    @property
+    def vulnerability_share(self) -> float | None: ...
 
 
 def ctest_equal(count1: np.ndarray, count2: np.ndarray) -> np.ndarray:
@@ -116,7 +321,7 @@ def trend_measures(ctx: Context, masks: dict[str, np.ndarray], starts: dict[str,
     return table
 
 
-def harm_measure(ctx: Context, mask: np.ndarray) -> dict[str, Any]:
+def harm_measure(ctx: Context, mask: np.ndarray) -> HarmMeasure:
     """Harm-weighted total and rate per 1,000 residents over the assessment year.
 
     The per-incident weights are those of ``analysis.harm`` (category matched ignoring case
@@ -126,12 +331,10 @@ def harm_measure(ctx: Context, mask: np.ndarray) -> dict[str, Any]:
     w = ctx.harm_weight[sel]
     unweighted = np.isnan(w)
     harm = float(np.nansum(w))
-    return {
-        "harm": harm,
-        "harm_rate": 1000.0 * harm / ctx.population if ctx.population else None,
-        "unweighted_incidents": int(unweighted.sum()),
-        "unweighted_categories": sorted(set(ctx.category[sel][unweighted].tolist())),
-    }
+    return HarmMeasure(
+        harm=harm, harm_rate=1000.0 * harm / ctx.population if ctx.population else None,
+        unweighted_incidents=int(unweighted.sum()),
+        unweighted_categories=tuple(sorted(set(ctx.category[sel][unweighted].tolist()))))
 
 
 def even_top_share(n: int, n_cells: int, fraction: float) -> float:
@@ -144,7 +347,7 @@ def even_top_share(n: int, n_cells: int, fraction: float) -> float:
     return float((min(k, r) * (q + 1) + max(0.0, k - r) * q) / n)
 
 
-def concentration_measure(ctx: Context, mask: np.ndarray) -> dict[str, Any]:
+def concentration_measure(ctx: Context, mask: np.ndarray) -> ConcentrationMeasure:
     """Share of the year's located incidents in the top cells of the borough grid.
 
     Method: counts per cell over every cell whose centre lies in the borough (zeros
@@ -167,13 +370,14 @@ def concentration_measure(ctx: Context, mask: np.ndarray) -> dict[str, Any]:
     even = even_top_share(n, n_cells, fraction)
     enough = n >= float(settings["concentration_min_ratio"]) * fraction * n_cells
     adjusted = (share - even) / (1.0 - even) if enough and even < 1.0 else None
-    return {"located_incidents": n, "cells": n_cells, "fraction": fraction,
-            "top_share": None if not n else share, "even_share": None if not n else even,
-            "adjusted": adjusted, "cells_with_incidents": int((counts > 0).sum())}
+    return ConcentrationMeasure(
+        located_incidents=n, cells=n_cells, fraction=fraction,
+        top_share=None if not n else share, even_share=None if not n else even,
+        adjusted=adjusted, cells_with_incidents=int((counts > 0).sum()))
 
 
 def repeat_measure(ctx: Context, detail_mask: np.ndarray, *,
-                   within: np.ndarray | None = None) -> dict[str, Any]:
+                   within: np.ndarray | None = None) -> RepeatMeasure:
     """Repeat victimisation over the year's detail incidents that carry a reference.
 
     Method (Farrell & Pease 1993), as ``analysis.repeats.repeat_victimisation``:
@@ -186,21 +390,23 @@ def repeat_measure(ctx: Context, detail_mask: np.ndarray, *,
     sel = detail_mask & (ctx.in_year if within is None else within)
     codes = ctx.ref_code[sel & ctx.has_ref]
     n_ref = int(codes.size)
-    out: dict[str, Any] = {"referenced_incidents": n_ref, "detail_incidents": int(sel.sum()),
-                           "placeholder_refs_excluded": int((sel & ctx.placeholder_ref).sum()),
-                           "sources": sorted(set(ctx.source[sel & ctx.has_ref].tolist()))}
+    base = RepeatMeasure(
+        referenced_incidents=n_ref, detail_incidents=int(sel.sum()),
+        placeholder_refs_excluded=int((sel & ctx.placeholder_ref).sum()),
+        sources=tuple(sorted(set(ctx.source[sel & ctx.has_ref].tolist()))),
+        repeat_incident_rate=None, repeat_victim_rate=None, victims=0, repeat_victims=0,
+        incidents_per_victim=None)
     if n_ref == 0:
-        return out | {"repeat_incident_rate": None, "repeat_victim_rate": None, "victims": 0,
-                      "repeat_victims": 0, "incidents_per_victim": None}
+        return base
     _, per_victim = np.unique(codes, return_counts=True)
     victims = int(per_victim.size)
     repeat_victims = int((per_victim >= 2).sum())
-    return out | {"repeat_incident_rate": (n_ref - victims) / n_ref,
-                  "repeat_victim_rate": repeat_victims / victims, "victims": victims,
-                  "repeat_victims": repeat_victims, "incidents_per_victim": n_ref / victims}
+    return replace(base, repeat_incident_rate=(n_ref - victims) / n_ref,
+                   repeat_victim_rate=repeat_victims / victims, victims=victims,
+                   repeat_victims=repeat_victims, incidents_per_victim=n_ref / victims)
 
 
-def repeat_evidence(ctx: Context, detail_mask: np.ndarray) -> dict[str, Any]:
+def repeat_evidence(ctx: Context, detail_mask: np.ndarray) -> RepeatEvidence:
     """Time to repeat and repeat locations (``analysis.repeats.repeat_victimisation``).
 
     Victim and complainant references never leave this function: only counts, shares and
@@ -210,24 +416,22 @@ def repeat_evidence(ctx: Context, detail_mask: np.ndarray) -> dict[str, Any]:
             if c in ctx.frame.columns]
     sub = ctx.frame.loc[detail_mask & ctx.in_year & ctx.has_ref, cols]
     if sub.empty:
-        return {"median_gap_days": None, "within": {}, "gaps": 0, "gaps_excluded": 0,
-                "repeat_locations": []}
+        return RepeatEvidence(median_gap_days=None, within={}, gaps=0, gaps_excluded=0,
+                              repeat_locations=())
     if "occurred" not in sub.columns:
         sub = sub.assign(occurred=ctx.frame.loc[sub.index, "month"])
     rv = repeat_victimisation(sub, top_n=10)
-    locations = [{"location": str(row["location"]), "incidents": int(row["incidents"]),
-                  "victims": int(row["victims"])}
-                 for row in rv.repeat_locations.to_dict(orient="records")]
-    return {
-        "median_gap_days": None if np.isnan(rv.median_gap_days) else rv.median_gap_days,
-        "within": {str(k): (None if np.isnan(v) else v) for k, v in rv.within.items()},
-        "gaps": rv.n_gaps, "gaps_excluded": rv.n_gaps_excluded,
-        "repeat_locations": locations,
-    }
+    locations = tuple(RepeatLocation(location=str(row["location"]),
+                                     incidents=int(row["incidents"]), victims=int(row["victims"]))
+                      for row in rv.repeat_locations.to_dict(orient="records"))
+    return RepeatEvidence(
+        median_gap_days=None if np.isnan(rv.median_gap_days) else rv.median_gap_days,
+        within={str(k): (None if np.isnan(v) else v) for k, v in rv.within.items()},
+        gaps=rv.n_gaps, gaps_excluded=rv.n_gaps_excluded, repeat_locations=locations)
 
 
 def vulnerability_measure(ctx: Context, volume_mask: np.ndarray, detail_mask: np.ndarray
-                          ) -> dict[str, Any]:
+                          ) -> VulnerabilityMeasure:
     """Share of the year's incidents that affect someone vulnerable.
 
     Counted over the detail incidents from sources that record flags (a source with no flag set
@@ -237,32 +441,38 @@ def vulnerability_measure(ctx: Context, volume_mask: np.ndarray, detail_mask: np
     base = (detail_mask | volume_mask) & ctx.in_year & bearing
     n = int(base.sum())
     if n == 0:
-        return {"assessed_incidents": 0, "vulnerable_incidents": 0, "share": None,
-                "domestic": 0, "hate": 0}
+        return VulnerabilityMeasure(assessed_incidents=0, vulnerable_incidents=0, share=None,
+                                    domestic=0, hate=0)
     hate = np.zeros(ctx.n, bool)
     for strand in HATE_STRANDS:
         hate |= ctx.flags[f"hate_{strand}"]
     k = int((base & ctx.vulnerable).sum())
-    return {"assessed_incidents": n, "vulnerable_incidents": k, "share": k / n,
-            "domestic": int((base & ctx.flags["domestic"]).sum()),
-            "hate": int((base & hate).sum())}
+    return VulnerabilityMeasure(assessed_incidents=n, vulnerable_incidents=k, share=k / n,
+                                domestic=int((base & ctx.flags["domestic"]).sum()),
+                                hate=int((base & hate).sum()))
 
 
-def breakdown(ctx: Context, mask: np.ndarray, kind: str | None) -> list[dict[str, Any]]:
+def breakdown(ctx: Context, mask: np.ndarray, kind: str | None) -> list[BreakdownRow]:
     """Counts by hate strand this year and last (``kind="hate_strand"``), else empty."""
     if kind != "hate_strand":
         return []
     out = []
     for strand in HATE_STRANDS:
         flag = ctx.flags[f"hate_{strand}"]
-        out.append({"group": strand.replace("_", " "),
-                    "count": int((mask & flag & ctx.in_year).sum()),
-                    "previous": int((mask & flag & ctx.in_prev).sum())})
+        out.append(BreakdownRow(group=strand.replace("_", " "),
+                                count=int((mask & flag & ctx.in_year).sum()),
+                                previous=int((mask & flag & ctx.in_prev).sum())))
     return out
 
 
 @dataclass(frozen=True)
 class AreaRow:
+    """One small area for one candidate: ``population`` (residents; None when unknown),
+    ``count`` and ``previous`` (incidents this year and the year before), ``rate`` and
+    ``harm_rate`` (incidents and harm units per 1,000 residents), ``pct_change`` (percent),
+    ``p_value`` and ``p_adj`` (exact Poisson test; BH across areas), ``rank`` by rate (None
+    under ``assessment.min_area_incidents``)."""
+
     code: str
     name: str
     population: float | None
@@ -339,9 +549,11 @@ class HotspotEvidence:
 
     @property
     def new_hot(self) -> np.ndarray:
+        """Hot cells this year that were not hot the year before (boolean, one per cell)."""
         if self.hot_previous is None:
             return np.zeros_like(self.hot)
-        return self.hot & ~self.hot_previous
+        new: np.ndarray = self.hot & ~self.hot_previous
+        return new
 
     def to_dict(self, *, cells: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -30,15 +30,25 @@ from saferplaces.analysis.stats import poisson_ctest
 from saferplaces.strategic.candidates import build_candidates
 from saferplaces.strategic.config import AssessmentConfig
 from saferplaces.strategic.context import month_label, prepare
-from saferplaces.strategic.inputs import AssessmentInputs, Target
+from saferplaces.strategic.inputs import AssessmentInputs, Period, Target
 from saferplaces.strategic.measures import repeat_measure
+from saferplaces.strategic.records import Record
 
 __all__ = ["MonitoringResult", "PriorityMonitor", "monitoring"]
 
 
 @dataclass(frozen=True)
-class PriorityMonitor:
-    """One priority's measure month by month against its target."""
+class PriorityMonitor(Record):
+    """One priority's measure month by month against its target.
+
+    ``measure`` is "incidents" (counts), "harm" (harm units) or "repeat_rate" (0–1, year to
+    date only: the monthly tuples are then empty); ``change_pct`` is the target's change in
+    percent. ``actual`` (None for months not yet reported), ``last_year`` and ``target`` hold
+    one value per month of ``months``; ``reported_months`` is a count; the ``ytd_*`` values are
+    sums over the reported months (None when none); ``status`` is "on track", "off track",
+    "not yet reported" or "cannot tell"; ``p_value`` is the exact conditional Poisson test of
+    the year-to-date count against the same months a year before (incidents only).
+    """
 
     id: str
     name: str
@@ -56,21 +66,19 @@ class PriorityMonitor:
     p_value: float | None
     note: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v)
-                for k, v in self.__dict__.items()}
 
 
 @dataclass(frozen=True)
 class MonitoringResult:
     """Every monitored priority, with the monitoring period."""
 
-    period: dict[str, Any]
+    period: Period
     priorities: tuple[PriorityMonitor, ...]
     warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"period": self.period, "priorities": [p.to_dict() for p in self.priorities],
+        return {"period": self.period.to_dict(),
+                "priorities": [p.to_dict() for p in self.priorities],
                 "warnings": list(self.warnings)}
 
 
@@ -111,11 +119,11 @@ def monitoring(inputs: AssessmentInputs, config: AssessmentConfig, priorities: S
         if target.measure == "repeat_rate":
             detail = ctx.mask(cand.detail_selectors)
             rate_now = repeat_measure(ctx, detail, within=ctx.in_year & (
-                ctx.month <= last_data))["repeat_incident_rate"]
+                ctx.month <= last_data)).repeat_incident_rate
             base = target.baseline
             if base is None:
                 base = repeat_measure(ctx, detail, within=ctx.in_prev & (
-                    ctx.month <= last_data - 12))["repeat_incident_rate"]
+                    ctx.month <= last_data - 12)).repeat_incident_rate
             goal = None if base is None else base * factor
             status = ("cannot tell" if goal is None or rate_now is None
                       else _status(rate_now, goal, target.change_pct))
@@ -140,19 +148,23 @@ def monitoring(inputs: AssessmentInputs, config: AssessmentConfig, priorities: S
         else:
             monthly_target = ly * factor
         n_rep = len(reported)
-        ytd_actual = float(sum(a for a in actual if a is not None)) if n_rep else None
-        ytd_target = float(monthly_target[:n_rep].sum()) if n_rep else None
-        ytd_last = float(ly[:n_rep].sum()) if n_rep else None
+        ytd_actual: float | None = None
+        ytd_target: float | None = None
+        ytd_last: float | None = None
         p_value = None
-        if n_rep and target.measure == "incidents":
-            p_value = poisson_ctest(int(ytd_actual), int(ytd_last)).p_value
-        status = ("not yet reported" if not n_rep
-                  else _status(ytd_actual, ytd_target, target.change_pct))
+        status = "not yet reported"
+        if n_rep:
+            ytd_actual = float(sum(a for a in actual if a is not None))
+            ytd_target = float(monthly_target[:n_rep].sum())
+            ytd_last = float(ly[:n_rep].sum())
+            if target.measure == "incidents":
+                p_value = poisson_ctest(int(ytd_actual), int(ytd_last)).p_value
+            status = _status(ytd_actual, ytd_target, target.change_pct)
         out.append(PriorityMonitor(
             id=key, name=cand.name, measure=target.measure, change_pct=target.change_pct,
             months=labels, actual=tuple(actual), last_year=tuple(last_year),
             target=tuple(float(v) for v in monthly_target), reported_months=n_rep,
             ytd_actual=ytd_actual, ytd_target=ytd_target, ytd_last_year=ytd_last,
             status=status, p_value=p_value, note=target.note))
-    return MonitoringResult(period=inputs.period.to_dict(), priorities=tuple(out),
+    return MonitoringResult(period=inputs.period, priorities=tuple(out),
                             warnings=tuple(warnings))

@@ -123,7 +123,8 @@ def render_pdf(html: str) -> bytes:
     """PDF of a rendered report (WeasyPrint; needs Pango, as on the project's machines)."""
     import weasyprint
 
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return pdf
 
 
 def write_reports(result: AssessmentResult, out_dir: str | Path,

@@ -27,11 +27,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from saferplaces.strategic.config import DIMENSIONS, AssessmentConfig
+from saferplaces.strategic.measures import Measured
+from saferplaces.strategic.records import Record
 
 __all__ = [
     "DimensionScore",
+    "GridPosition",
     "Ranking",
     "Sensitivity",
+    "SensitivityMove",
     "grid_axes",
     "rank",
     "risk_score",
@@ -67,30 +71,29 @@ def trend_score(direction: str, pct_change: float | None, rise_cuts: Sequence[fl
     return 3 + sum(1 for c in rise_cuts if pct >= c)
 
 
-def score_dimensions(measures: Mapping[str, Any], entered: Mapping[str, Any],
+def score_dimensions(measures: Measured, entered: Mapping[str, Any],
                      config: AssessmentConfig) -> dict[str, DimensionScore]:
     """Scores 1–5 of every dimension for one candidate.
 
-    ``measures`` holds ``rate``, ``harm_rate``, ``direction``, ``pct_change``,
-    ``concentration``, ``repeat_rate``, ``vulnerability_share`` (any may be None);
+    ``measures`` gives ``rate``, ``harm_rate``, ``direction``, ``pct_change``,
+    ``concentration``, ``repeat_rate``, ``vulnerability_share`` (all but direction may be None);
     ``entered`` holds ``concern`` and ``capacity`` as ``EnteredScore`` or None.
     """
     no_data = float(config.section("scoring")["no_data_score"])
     defaults = config.section("scoring")["entered"]
     out: dict[str, DimensionScore] = {}
-    for dim, key in (("volume", "rate"), ("harm", "harm_rate"),
-                     ("concentration", "concentration"), ("repeat", "repeat_rate"),
-                     ("vulnerability", "vulnerability_share")):
+    for dim, value in (("volume", measures.rate), ("harm", measures.harm_rate),
+                       ("concentration", measures.concentration),
+                       ("repeat", measures.repeat_rate),
+                       ("vulnerability", measures.vulnerability_share)):
         scale = config.scale(dim)
-        value = measures.get(key)
         s = scale.score(value)
         out[dim] = DimensionScore(dim, float(s if s is not None else no_data), value,
                                   s is not None, scale.measure)
     rise_cuts = config.section("scoring")["scales"]["trend"]["rise_cuts"]
     out["trend"] = DimensionScore(
-        "trend", float(trend_score(measures.get("direction", ""), measures.get("pct_change"),
-                                   rise_cuts)),
-        measures.get("pct_change"), measures.get("direction") not in (None, "insufficient data"),
+        "trend", float(trend_score(measures.direction, measures.pct_change, rise_cuts)),
+        measures.pct_change, measures.direction != "insufficient data",
         config.section("scoring")["scales"]["trend"]["measure"])
     concern = entered.get("concern")
     out["concern"] = DimensionScore(
@@ -120,17 +123,30 @@ def _axis(scores: Mapping[str, float], dims: Sequence[str], weights: Mapping[str
     return 1 + sum(1 for c in cuts if mean >= c), mean
 
 
+@dataclass(frozen=True)
+class GridPosition(Record):
+    """A candidate on the 4x4 grid: ``impact`` and ``likelihood`` bands (1–4), ``grid_score``
+    (their product, 1–16), its named ``band``, and the axes' weighted mean scores (1–5)."""
+
+    impact: int
+    likelihood: int
+    grid_score: int
+    band: str
+    impact_mean: float
+    likelihood_mean: float
+
+
 def grid_axes(scores: Mapping[str, float], config: AssessmentConfig,
-              weights: Mapping[str, float] | None = None) -> dict[str, Any]:
+              weights: Mapping[str, float] | None = None) -> GridPosition:
     """Impact and likelihood (1–4), the grid score (1–16) and its band."""
     g = config.section("scoring")["grid4x4"]
     w = weights or config.weights
     impact, impact_mean = _axis(scores, g["impact"], w, g["axis_cuts"])
     likelihood, likelihood_mean = _axis(scores, g["likelihood"], w, g["axis_cuts"])
     value = impact * likelihood
-    band = g["bands"][sum(1 for c in g["band_cuts"] if value >= c)]
-    return {"impact": impact, "likelihood": likelihood, "grid_score": value, "band": band,
-            "impact_mean": impact_mean, "likelihood_mean": likelihood_mean}
+    band = str(g["bands"][sum(1 for c in g["band_cuts"] if value >= c)])
+    return GridPosition(impact=impact, likelihood=likelihood, grid_score=value, band=band,
+                        impact_mean=impact_mean, likelihood_mean=likelihood_mean)
 
 
 @dataclass(frozen=True)
@@ -149,7 +165,7 @@ def _ranking_value(scores: Mapping[str, float], config: AssessmentConfig,
                    weights: Mapping[str, float]) -> tuple[float, float]:
     risk = risk_score(scores, weights)
     if config.scheme == "grid4x4":
-        return float(grid_axes(scores, config, weights)["grid_score"]), risk
+        return float(grid_axes(scores, config, weights).grid_score), risk
     return risk, risk
 
 
@@ -171,6 +187,17 @@ def rank(all_scores: Mapping[str, Mapping[str, float]], config: AssessmentConfig
 
 
 @dataclass(frozen=True)
+class SensitivityMove(Record):
+    """One perturbation: ``dimension``'s weight times ``1 + change`` (``change`` a fraction,
+    e.g. -0.2); ``candidates_moved`` (count) changed rank; ``top_changed``: the top set did."""
+
+    dimension: str
+    change: float
+    candidates_moved: int
+    top_changed: bool
+
+
+@dataclass(frozen=True)
 class Sensitivity:
     """How the ranking moves when each weight moves by ``weight_change`` (one at a time).
 
@@ -182,19 +209,19 @@ class Sensitivity:
     weight_change: float
     base_order: tuple[str, ...]
     ranges: Mapping[str, tuple[int, int]]
-    moves: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    moves: tuple[SensitivityMove, ...] = field(default_factory=tuple)
     top_n: int = 5
 
     @property
     def stable_top(self) -> bool:
         """True when no perturbation changed the set of the top ``top_n`` candidates."""
-        return not any(m["top_changed"] for m in self.moves)
+        return not any(m.top_changed for m in self.moves)
 
     def to_dict(self) -> dict[str, Any]:
         return {"weight_change": self.weight_change, "top_n": self.top_n,
                 "stable_top": self.stable_top,
                 "ranges": {k: {"best": v[0], "worst": v[1]} for k, v in self.ranges.items()},
-                "moves": [dict(m) for m in self.moves]}
+                "moves": [m.to_dict() for m in self.moves]}
 
 
 def sensitivity(all_scores: Mapping[str, Mapping[str, float]], config: AssessmentConfig, *,
@@ -220,8 +247,9 @@ def sensitivity(all_scores: Mapping[str, Mapping[str, float]], config: Assessmen
                 lo, hi = ranges[k]
                 ranges[k] = [min(lo, pos), max(hi, pos)]
                 changed += pos != base.rank_of(k)
-            moves.append({"dimension": dim, "change": sign * delta, "candidates_moved": changed,
-                          "top_changed": set(r.order[:top]) != base_top})
+            moves.append(SensitivityMove(dimension=dim, change=sign * delta,
+                                         candidates_moved=changed,
+                                         top_changed=set(r.order[:top]) != base_top))
     return Sensitivity(weight_change=delta, base_order=base.order,
                        ranges={k: (v[0], v[1]) for k, v in ranges.items()},
                        moves=tuple(moves), top_n=top)

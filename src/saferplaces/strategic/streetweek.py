@@ -23,7 +23,7 @@ measure on which an area is in the top fifth, with its value and its place among
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,10 +32,11 @@ from scipy.stats import rankdata
 from saferplaces.analysis.stats import benjamini_hochberg
 from saferplaces.strategic.config import AssessmentConfig, Selector
 from saferplaces.strategic.context import prepare
-from saferplaces.strategic.inputs import AssessmentInputs
+from saferplaces.strategic.inputs import AssessmentInputs, Period
 from saferplaces.strategic.measures import ctest_equal, hotspot_evidence
+from saferplaces.strategic.records import Record
 
-__all__ = ["StreetWeekArea", "StreetWeekResult", "street_weeks"]
+__all__ = ["StreetWeekArea", "StreetWeekParameters", "StreetWeekResult", "street_weeks"]
 
 MEASURES: tuple[str, ...] = ("harm_rate", "trend", "repeat_asb", "hotspots")
 _WORDS = {
@@ -48,6 +49,14 @@ _WORDS = {
 
 @dataclass(frozen=True)
 class StreetWeekArea:
+    """One small area: ``score`` (0–100; NaN when excluded) and ``rank`` (None when excluded).
+
+    ``values`` by measure: ``harm_rate`` (harm units per 1,000 residents), ``trend`` (percent
+    change, 0 unless significant), ``repeat_asb`` (repeat reports per 1,000 residents),
+    ``hotspots`` (count of Gi* hot cells); None where not measurable. ``percentiles``: each
+    measure's percentile rank among the ranked areas (0–1; empty when excluded).
+    """
+
     code: str
     name: str
     score: float
@@ -63,26 +72,40 @@ class StreetWeekArea:
 
 
 @dataclass(frozen=True)
+class StreetWeekParameters(Record):
+    """What the ranking used: the sources, how many areas to propose (``top``), the
+    significance level, the areas left out, the Gi* parameters (None without a map)."""
+
+    source: str
+    asb_source: str
+    top: int
+    alpha: float
+    exclude_recent: tuple[str, ...]
+    hotspots: dict[str, Any] | None
+    method: str
+
+
+@dataclass(frozen=True)
 class StreetWeekResult:
     """Ranked areas (best first), the excluded ones, and the parameters used."""
 
     area_kind: str
-    period: dict[str, Any]
+    period: Period
     ranked: tuple[StreetWeekArea, ...]
     excluded: tuple[StreetWeekArea, ...]
     weights: dict[str, float]
-    parameters: dict[str, Any] = field(default_factory=dict)
+    parameters: StreetWeekParameters
     warnings: tuple[str, ...] = ()
 
     def top(self, n: int | None = None) -> list[StreetWeekArea]:
-        k = int(self.parameters.get("top", 5)) if n is None else n
+        k = self.parameters.top if n is None else n
         return list(self.ranked[:k])
 
     def to_dict(self) -> dict[str, Any]:
-        return {"area_kind": self.area_kind, "period": self.period,
+        return {"area_kind": self.area_kind, "period": self.period.to_dict(),
                 "ranked": [a.to_dict() for a in self.ranked],
                 "excluded": [a.to_dict() for a in self.excluded],
-                "weights": dict(self.weights), "parameters": dict(self.parameters),
+                "weights": dict(self.weights), "parameters": self.parameters.to_dict(),
                 "warnings": list(self.warnings)}
 
 
@@ -91,7 +114,11 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _reason(measure: str, value: float | None, place: int, n: int, extra: str = "") -> str:
+def _above_zero(value: float | None) -> bool:
+    return value is not None and value > 0
+
+
+def _reason(measure: str, value: float, place: int, n: int, extra: str = "") -> str:
     if measure == "harm_rate":
         text = f"harm-weighted rate {value:,.0f} per 1,000 residents"
     elif measure == "trend":
@@ -172,8 +199,9 @@ def street_weeks(inputs: AssessmentInputs, config: AssessmentConfig,
         percentiles[m] = rankdata(vals, method="average") / n if n else np.zeros(0)
         places[m] = rankdata(-vals, method="min").astype(int) if n else np.zeros(0, int)
     total_w = sum(weights.values())
-    score = (sum(weights[m] * percentiles[m] for m in MEASURES) / total_w * 100.0 if n
-             else np.zeros(0))
+    score = np.zeros(0)
+    if n:
+        score = np.asarray(sum(weights[m] * percentiles[m] for m in MEASURES)) / total_w * 100.0
 
     def make(i: int, pos: int | None, rank: int | None) -> StreetWeekArea:
         vals = {m: (None if not np.isfinite(values[m][i]) else float(values[m][i]))
@@ -184,11 +212,12 @@ def street_weeks(inputs: AssessmentInputs, config: AssessmentConfig,
         pct_rank = {m: float(percentiles[m][pos]) for m in MEASURES}
         reasons = []
         for m in sorted(MEASURES, key=lambda m: -weights[m] * pct_rank[m]):
-            if weights[m] > 0 and pct_rank[m] >= 0.8 and vals[m] and vals[m] > 0:
+            value = vals[m]
+            if weights[m] > 0 and pct_rank[m] >= 0.8 and value is not None and value > 0:
                 extra = (f", p={p_adj[i]:.3f} adjusted" if m == "trend" and p_adj[i] >= 0.001
                          else ", p<0.001 adjusted" if m == "trend" else "")
-                reasons.append(_reason(m, vals[m], int(places[m][pos]), n, extra))
-        present = [m for m in MEASURES if weights[m] > 0 and vals[m] and vals[m] > 0]
+                reasons.append(_reason(m, value, int(places[m][pos]), n, extra))
+        present = [m for m in MEASURES if weights[m] > 0 and _above_zero(vals[m])]
         if not reasons and present:  # a zero (e.g. no significant rise) is never a reason
             best = max(present, key=lambda m: weights[m] * pct_rank[m])
             reasons.append(f"highest measure: {_WORDS[best]} "
@@ -202,11 +231,12 @@ def street_weeks(inputs: AssessmentInputs, config: AssessmentConfig,
     ranked = tuple(make(int(idx[p]), p, r + 1) for r, p in enumerate(order_pos))
     excluded = tuple(make(int(i), None, None) for i in np.flatnonzero(~keep))
     return StreetWeekResult(
-        area_kind=ctx.area_kind, period=inputs.period.to_dict(), ranked=ranked,
+        area_kind=ctx.area_kind, period=inputs.period, ranked=ranked,
         excluded=excluded, weights=weights,
-        parameters={"source": settings["source"], "asb_source": settings["asb_source"],
-                    "top": int(settings["top"]), "alpha": config.alpha,
-                    "exclude_recent": sorted(excluded_codes),
-                    "hotspots": evidence.parameters if evidence else None,
-                    "method": "weighted mean of percentile ranks among areas x 100"},
+        parameters=StreetWeekParameters(
+            source=settings["source"], asb_source=settings["asb_source"],
+            top=int(settings["top"]), alpha=config.alpha,
+            exclude_recent=tuple(sorted(excluded_codes)),
+            hotspots=evidence.parameters if evidence else None,
+            method="weighted mean of percentile ranks among areas x 100"),
         warnings=tuple(warnings))

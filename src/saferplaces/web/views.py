@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def incident_map(request: HttpRequest) -> HttpResponse:
     context = queries.map_context(request.GET.get("month"), request.GET.get("category"),
                                   request.GET.get("source"))
-    context["map_config"].update(geojsonUrl=reverse("incidents-geojson"), areasUrl=reverse("areas-geojson"))
+    map_config = cast("dict[str, object]", context["map_config"])  # map_context builds it as a dict
+    map_config.update(geojsonUrl=reverse("incidents-geojson"), areasUrl=reverse("areas-geojson"))
     return render(request, "web/map.html", context)
 
 

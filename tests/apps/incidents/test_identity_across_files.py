@@ -107,8 +107,8 @@ def test_republished_month_replaces_the_earlier_download_and_says_so(tmp_path):
     assert run(tmp_path, "ingest", "police-uk", str(REPUBLISHED / "v1")).returncode == 0
     later = run(tmp_path, "ingest", "police-uk", str(REPUBLISHED / "v2"))
     assert later.returncode == 0, later.stderr
-    assert ("Essex Police 2023-06 was loaded before from an earlier download" in later.stdout
-            and "replaced: 20 crimes updated, 30 ASB rows updated." in later.stdout)
+    assert ("Essex Police 2023-06: replaced the download loaded on" in later.stdout
+            and "): 20 crimes updated, 30 ASB rows updated." in later.stdout)
     counts = status(tmp_path)["incidents"]
     assert counts["total"] == 50
     assert counts["by_category"] == {"Anti-social behaviour": 30, "Burglary": 20}
@@ -175,9 +175,9 @@ def test_a_content_identical_download_of_a_loaded_month_is_matched(tmp_path):
     report = ingest_police_uk([copy])
     assert (report.total("rows_added"), report.total("rows_updated"), report.total("rows_present")) == (0, 0, 50)
     assert report.files[0].notices == [
-        f"Essex Police 2023-06 was loaded before from an earlier download ({ImportBatch.objects.earliest('pk').path}, "
-        f"loaded {pd.Timestamp(ImportBatch.objects.earliest('pk').started_at).tz_convert('Europe/London'):%Y-%m-%d %H:%M}): "
-        "matched: the same 50 records, nothing changed."]
+        "Essex Police 2023-06: matched the download loaded on "
+        f"{pd.Timestamp(ImportBatch.objects.earliest('pk').started_at).tz_convert('Europe/London'):%Y-%m-%d %H:%M} "
+        f"({ImportBatch.objects.earliest('pk').path}): the same 50 records, nothing changed."]
 
 
 def month_rows(month: str, crimes: list[str], asb: int, outcome: str = "Under investigation") -> list[list[str]]:
@@ -198,7 +198,7 @@ def test_a_later_download_that_no_longer_has_a_record_removes_it_and_says_so(tmp
     report = ingest_police_uk([write_police_csv(tmp_path / "v2" / "2024-02-essex-street.csv", later)])
     outcome = report.files[0]
     assert (outcome.rows_added, outcome.rows_updated, outcome.rows_present, outcome.rows_removed) == (1, 1, 2, 2)
-    assert "replaced: 1 crimes updated, 1 added, 2 removed (no longer published), 2 unchanged." in outcome.notices[0]
+    assert "): 1 crimes updated, 1 added, 2 removed (no longer published), 2 unchanged." in outcome.notices[0]
     assert set(Incident.objects.exclude(category="Anti-social behaviour").values_list("source_ref", flat=True)) == {
         "a" * 64, "c" * 64}
     assert Incident.objects.get(source_ref="a" * 64).id == kept

@@ -62,7 +62,7 @@ def test_real_month_round_trip_counts_match_the_file():
 def test_a_malformed_file_writes_nothing_even_beside_good_files(tmp_path, small_police_file):
     rows = [list(r) for r in COLCHESTER_ROWS]
     rows[3][5] = "north"
-    bad = write_police_csv(tmp_path / "2024-04" / "2024-04-essex-street.csv", rows)
+    bad = write_police_csv(tmp_path / "2024-04" / "2024-03-essex-street.csv", rows)  # March rows: a March file
     report = ingest_police_uk([small_police_file, bad])
     assert not report.ok
     failed = next(f for f in report.files if f.error)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from django.db import connection, transaction
 
-from saferplaces.apps.incidents import store
+from saferplaces.apps.incidents import store, store_sqlite
 from saferplaces.apps.incidents.models import Area, ImportBatch, Incident, MapPoint
 from saferplaces.apps.incidents.services import import_areas, ingest_police_uk
 from saferplaces.ingest import policeuk
@@ -218,7 +218,7 @@ def test_sqlite_page_cache_is_back_to_its_setting_after_a_large_load(monkeypatch
         cursor.execute("PRAGMA cache_size")
         before = cursor.fetchone()[0]
     seen = []
-    insert = store._insert_incidents_sqlite
+    insert = store_sqlite.insert_incidents
 
     def spy(*args, **kwargs):
         with connection.cursor() as cursor:
@@ -226,9 +226,9 @@ def test_sqlite_page_cache_is_back_to_its_setting_after_a_large_load(monkeypatch
             seen.append(cursor.fetchone()[0])
         return insert(*args, **kwargs)
 
-    monkeypatch.setattr(store, "_insert_incidents_sqlite", spy)
+    monkeypatch.setattr(store_sqlite, "insert_incidents", spy)
     assert ingest_police_uk([REAL_POLICE_UK]).total("rows_added") == 27176
-    assert seen == [-store._SQLITE_LOAD_CACHE_KIB]  # larger during the load
+    assert seen == [-store_sqlite.LOAD_CACHE_KIB]  # larger during the load
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before

@@ -16,8 +16,9 @@ than shown a 403; the checks here still refuse anonymous users on their own.
 
 from __future__ import annotations
 
-import pandas as pd
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Literal, overload
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -62,7 +63,7 @@ __all__ = [
     "street_weeks_for_user",
 ]
 
-User = AbstractBaseUser | AnonymousUser
+User = AbstractUser | AnonymousUser
 
 #: Starting runs and entering partners' inputs (Django's "add assessment run" permission).
 ANALYST_PERMISSION = "assessments.add_assessmentrun"
@@ -147,6 +148,16 @@ def scores_for_user(user: User) -> QuerySet[EnteredScore]:
     return EnteredScore.objects.select_related("entered_by").order_by("-entered_at", "-id")
 
 
+@overload
+def active_entries_for_user(user: User, kind: Literal["horizon"]) -> QuerySet[HorizonItem]: ...
+@overload
+def active_entries_for_user(user: User, kind: Literal["recommendation"]
+                            ) -> QuerySet[Recommendation]: ...
+@overload
+def active_entries_for_user(user: User, kind: Literal["target"]) -> QuerySet[Target]: ...
+@overload
+def active_entries_for_user(user: User, kind: str
+                            ) -> QuerySet[HorizonItem] | QuerySet[Recommendation] | QuerySet[Target]: ...
 def active_entries_for_user(user: User, kind: str
                             ) -> QuerySet[HorizonItem] | QuerySet[Recommendation] | QuerySet[Target]:
     """The horizon items, recommendations or targets the next run will use, in entry order
@@ -204,10 +215,7 @@ def street_week_ranking_for_user(user: User, first_month: str, last_month: str, 
     """Areas ranked for the next Street Week over the months given, leaving out every area with
     a Street Week recorded from ``exclude_months`` before the last month onwards, including
     those held or planned after the last month of data (police.uk data arrive months late, and
-    an area treated last week must not be proposed again)."""
+    an area treated last week must not be proposed again). The ranking reads the Street Weeks
+    itself (``services.recent_street_week_codes``), once."""
     _require_signed_in(user)
-    since = (pd.Period(last_month, "M") - exclude_months + 1).to_timestamp().date()
-    recent = street_weeks_for_user(user).filter(end__gte=since)
-    codes = tuple(sorted(set(recent.values_list("area_code", flat=True))))
-    return services.rank_street_weeks(first_month, last_month, exclude_months=exclude_months,
-                                      exclude=codes)
+    return services.rank_street_weeks(first_month, last_month, exclude_months=exclude_months)

@@ -1,35 +1,35 @@
 """Forms of the Assessments section: starting a run or a deep dive, comparing two runs, the
 monitoring period, recording a Street Week, and what partners enter (scores, horizon items,
 recommendations, targets). Error messages follow the GOV.UK Design System's wording: they say
-what to do, and name the field."""
+what to do, and name the field. The date inputs are in ``saferplaces.web.govuk``; the labels
+in ``presenters``; the store's latest months in ``services``."""
 
 from __future__ import annotations
 
 import datetime
-import re
 import tomllib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-import pandas as pd
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from saferplaces.apps.assessments import models
-from saferplaces.apps.incidents.models import Incident
+from saferplaces.apps.assessments.presenters import days_label, run_label
+from saferplaces.apps.assessments.services import latest_month, latest_year
+from saferplaces.periods import month_label, month_number
 from saferplaces.strategic.config import ConfigError, config_from_dict
+from saferplaces.vocab import PESTELO_CHOICES
+from saferplaces.web.govuk import DayField, MonthField, initial_month, mark_invalid
 
 __all__ = [
     "CompareForm",
-    "DayField",
     "DeepDiveForm",
     "EntryForm",
     "HorizonForm",
     "MAX_PERIOD_MONTHS",
     "MonitoringPeriodForm",
-    "MonthField",
     "RecommendationForm",
     "STREET_WEEK_DAYS",
     "STREET_WEEK_MAX_DAYS",
@@ -37,13 +37,6 @@ __all__ = [
     "StartRunForm",
     "StreetWeekForm",
     "TargetForm",
-    "day_label",
-    "days_label",
-    "latest_month",
-    "latest_year",
-    "month_label",
-    "period_label",
-    "run_label",
 ]
 
 #: Largest configuration accepted from the form (the shipped default is about 12 kB).
@@ -51,148 +44,19 @@ MAX_CONFIG_CHARS = 100_000
 
 Choices = Sequence[tuple[str, str]]
 
-
-def latest_month() -> str | None:
-    """The latest month of data in the store as "YYYY-MM"; None when the store is empty."""
-    last = Incident.objects.order_by("-month").values_list("month", flat=True).first()
-    return None if last is None else str(pd.Period(last, "M"))
-
-
-def latest_year(months: int = 12) -> tuple[str, str] | None:
-    """The latest ``months`` months of data in the store as ("YYYY-MM", "YYYY-MM"); None when
-    the store is empty."""
-    last = latest_month()
-    if last is None:
-        return None
-    end = pd.Period(last, "M")
-    return str(end - (months - 1)), str(end)
-
-
-class MonthInput(forms.MultiWidget):
-    """Two text boxes, month and year (GOV.UK date input without the day)."""
-
-    def __init__(self) -> None:
-        super().__init__({"month": forms.TextInput(), "year": forms.TextInput()})
-
-    def decompress(self, value: Any) -> list[str | None]:
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
-            year, month = value.split("-")
-            return [str(int(month)), year]
-        return [None, None]
-
-
-class MonthField(forms.Field):
-    """A month entered as month and year numbers; cleans to ``"YYYY-MM"``.
-
-    ``label`` names the field in the error messages ("First month must include a year").
-    """
-
-    widget = MonthInput
-
-    def __init__(self, *, label: str, **kwargs: Any) -> None:
-        super().__init__(label=label, **kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        return self.widget.decompress(value) if isinstance(value, str) else value
-
-    #: The boxes holding the problem after ``clean`` failed: the error summary links to the
-    #: first and only these are outlined in red (GOV.UK date input pattern).
-    invalid_parts: tuple[str, ...] = ()
-
-    def _invalid(self, message: str, code: str, *parts: str) -> ValidationError:
-        self.invalid_parts = parts
-        return ValidationError(message, code=code)
-
-    def clean(self, value: Any) -> str:
-        month, year = ((value or [None, None]) + [None, None])[:2]
-        month, year = str(month or "").strip(), str(year or "").strip()
-        name = str(self.label)
-        if not month and not year:
-            raise self._invalid(f"Enter the {name.lower()}", "required", "month", "year")
-        if not month:
-            raise self._invalid(f"{name} must include a month", "incomplete", "month")
-        if not year:
-            raise self._invalid(f"{name} must include a year", "incomplete", "year")
-        bad_month = not month.isdigit() or not 1 <= int(month) <= 12
-        bad_year = not year.isdigit() or len(year) != 4 or not 1900 <= int(year) <= 2999
-        if bad_month or bad_year:
-            raise self._invalid(f"{name} must be a real month, for example 1 2025", "invalid",
-                                *(["month"] if bad_month else []) + (["year"] if bad_year else []))
-        return f"{int(year):04d}-{int(month):02d}"
-
-
-def _initial_month(value: str) -> list[str | None]:
-    return MonthInput().decompress(value)
-
-
-class DayInput(forms.MultiWidget):
-    """Three text boxes, day, month and year (the GOV.UK date input)."""
-
-    def __init__(self) -> None:
-        super().__init__({"day": forms.TextInput(), "month": forms.TextInput(),
-                          "year": forms.TextInput()})
-
-    def decompress(self, value: Any) -> list[str | None]:
-        if isinstance(value, datetime.date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return [None, None, None]
-
-
-DAY_PARTS = ("day", "month", "year")
-
-
-class DayField(forms.Field):
-    """A date entered as day, month and year numbers; cleans to a ``datetime.date`` (``None``
-    when not required and left empty).
-
-    ``name`` names the field in the error messages ("Last day must include a month"); it
-    defaults to the label.
-    """
-
-    widget = DayInput
-    #: The boxes holding the problem after ``clean`` failed (as ``MonthField.invalid_parts``).
-    invalid_parts: tuple[str, ...] = ()
-
-    def __init__(self, *, label: str, name: str | None = None, **kwargs: Any) -> None:
-        super().__init__(label=label, **kwargs)
-        self.name = name or label
-
-    def prepare_value(self, value: Any) -> Any:
-        return self.widget.decompress(value) if isinstance(value, datetime.date) else value
-
-    def _invalid(self, message: str, code: str, *parts: str) -> ValidationError:
-        self.invalid_parts = parts
-        return ValidationError(message, code=code)
-
-    def clean(self, value: Any) -> datetime.date | None:
-        boxes = (list(value or []) + [None, None, None])[:3]
-        parts = dict(zip(DAY_PARTS, (str(v or "").strip() for v in boxes), strict=True))
-        missing = [k for k in DAY_PARTS if not parts[k]]
-        if len(missing) == 3:
-            if self.required:
-                raise self._invalid(f"Enter the {self.name.lower()}", "required", *DAY_PARTS)
-            return None
-        if missing:
-            raise self._invalid(f"{self.name} must include a {' and '.join(missing)}",
-                                "incomplete", *missing)
-        bad = [k for k in DAY_PARTS if not parts[k].isdigit()]
-        year, month = parts["year"], parts["month"]
-        if "year" not in bad and not (len(year) == 4 and 1900 <= int(year) <= 2999):
-            bad.append("year")
-        if "month" not in bad and not 1 <= int(month) <= 12:
-            bad.append("month")
-        if not bad:
-            try:
-                return datetime.date(int(year), int(month), int(parts["day"]))
-            except ValueError:
-                bad = ["day"]
-        raise self._invalid(f"{self.name} must be a real date, for example 2 6 2025", "invalid",
-                            *[k for k in DAY_PARTS if k in bad])
+if TYPE_CHECKING:
+    RunModelForm = forms.ModelForm[models.AssessmentRun]
+    StreetWeekModelForm = forms.ModelForm[models.StreetWeek]
+    AnyModelForm = forms.ModelForm[Any]
+    RunModelChoiceField = forms.ModelChoiceField[models.AssessmentRun]
+else:  # Django's form classes are generic only to the type checker
+    RunModelForm = StreetWeekModelForm = AnyModelForm = forms.ModelForm
+    RunModelChoiceField = forms.ModelChoiceField
 
 
 def _months_between(first: str, last: str) -> int:
     """How many months from ``first`` to ``last``, counting both."""
-    return (pd.Period(last, "M") - pd.Period(first, "M")).n + 1
+    return month_number(last) - month_number(first) + 1
 
 
 def _check_period(form: forms.BaseForm, data: dict[str, Any], *, max_months: int | None = None,
@@ -211,13 +75,10 @@ def _check_period(form: forms.BaseForm, data: dict[str, Any], *, max_months: int
         message = f"Last month must be {month_label(latest)} or earlier: the latest month of data"
     else:
         return
-    form.add_error("last_month", message)
-    form.fields["last_month"].invalid_parts = ("month", "year")
+    mark_invalid(form, "last_month", message)
 
 
-
-
-class StartRunForm(forms.ModelForm):
+class StartRunForm(RunModelForm):
     """Start a strategic assessment: the year to assess and an optional configuration."""
 
     first_month = MonthField(label="First month", help_text="For example, 1 2025")
@@ -238,11 +99,11 @@ class StartRunForm(forms.ModelForm):
         if not self.is_bound and not self.initial.get("first_month"):
             year = latest_year()
             if year:
-                self.initial["first_month"] = _initial_month(year[0])
-                self.initial["last_month"] = _initial_month(year[1])
+                self.initial["first_month"] = initial_month(year[0])
+                self.initial["last_month"] = initial_month(year[1])
 
     def clean_config_toml(self) -> str:
-        text = self.cleaned_data["config_toml"]
+        text: str = self.cleaned_data["config_toml"]
         if not text.strip():
             return ""
         try:
@@ -256,46 +117,13 @@ class StartRunForm(forms.ModelForm):
         return text
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _check_period(self, data)
         return data
 
 
-def month_label(month: str) -> str:
-    """``"2025-01"`` as ``"January 2025"``."""
-    return pd.Period(month, "M").strftime("%B %Y")
-
-
-def period_label(first_month: str, last_month: str) -> str:
-    """``"January 2025 to December 2025"``."""
-    return f"{month_label(first_month)} to {month_label(last_month)}"
-
-
-def run_label(run: models.AssessmentRun) -> str:
-    """A run as a choice: its period, number and when it finished."""
-    label = f"{period_label(run.first_month, run.last_month)} (run {run.pk}"
-    if run.finished_at:
-        finished = timezone.localtime(run.finished_at)
-        label += f", finished {finished.day} {finished:%b %Y}"
-    return label + ")"
-
-
-def day_label(day: datetime.date) -> str:
-    """``2 June 2025``."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def days_label(start: datetime.date, end: datetime.date) -> str:
-    """``2 to 8 June 2025``, ``30 June to 6 July 2025``, ``29 December 2025 to 4 January
-    2026``."""
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day} to {day_label(end)}" if start != end else day_label(end)
-    if start.year == end.year:
-        return f"{start.day} {start:%B} to {day_label(end)}"
-    return f"{day_label(start)} to {day_label(end)}"
-
-
-class RunChoiceField(forms.ModelChoiceField):
+class RunChoiceField(RunModelChoiceField):
     def label_from_instance(self, obj: models.AssessmentRun) -> str:
         return run_label(obj)
 
@@ -317,11 +145,12 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         # the results are large JSON documents: the choices need only the labels
         runs = runs.defer("result", "config_toml")
-        self.fields["a"].queryset = runs
-        self.fields["b"].queryset = runs
+        for name in ("a", "b"):
+            cast(RunChoiceField, self.fields[name]).queryset = runs
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("a") and data.get("b") and data["a"].pk == data["b"].pk:
             self.add_error("b", "Choose two different assessments")
         return data
@@ -334,7 +163,7 @@ class CompareForm(forms.Form):
 MAX_PERIOD_MONTHS = 12
 
 
-class DeepDiveForm(forms.ModelForm):
+class DeepDiveForm(RunModelForm):
     """Start a deep dive into one candidate priority over any period of up to 12 months (a
     quarter, usually), ending no later than the latest month of data."""
 
@@ -356,11 +185,12 @@ class DeepDiveForm(forms.ModelForm):
         if not self.is_bound and not self.initial.get("first_month"):
             quarter = latest_year(3)
             if quarter:
-                self.initial["first_month"] = _initial_month(quarter[0])
-                self.initial["last_month"] = _initial_month(quarter[1])
+                self.initial["first_month"] = initial_month(quarter[0])
+                self.initial["last_month"] = initial_month(quarter[1])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _check_period(self, data, max_months=MAX_PERIOD_MONTHS, latest=self.latest)
         return data
 
@@ -375,11 +205,12 @@ class MonitoringPeriodForm(forms.Form):
         kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
         if default and not self.is_bound:
-            self.initial = {"first_month": _initial_month(default[0]),
-                            "last_month": _initial_month(default[1])}
+            self.initial = {"first_month": initial_month(default[0]),
+                            "last_month": initial_month(default[1])}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _check_period(self, data, max_months=MAX_PERIOD_MONTHS)
         return data
 
@@ -391,7 +222,7 @@ STREET_WEEK_DAYS = 7
 STREET_WEEK_MAX_DAYS = 14
 
 
-class StreetWeekForm(forms.ModelForm):
+class StreetWeekForm(StreetWeekModelForm):
     """A Street Week held (or planned) in one area: the area from the ranked list, the first
     day and the last day. The last day may be left empty for the usual 7 days (first day + 6);
     otherwise it must be on or after the first day and the Street Week may last at most 14
@@ -419,7 +250,8 @@ class StreetWeekForm(forms.ModelForm):
                             "invalid_choice": f"Choose the {what} from the list"})
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         code, start, end = data.get("area_code"), data.get("start"), data.get("end")
         if not start or self.has_error("end"):
             return data
@@ -435,14 +267,12 @@ class StreetWeekForm(forms.ModelForm):
             overlap = (models.StreetWeek.objects.filter(area_code=code, start__lte=end, end__gte=start)
                        .order_by("start").first())
             if overlap:
-                self.add_error("start", f"A Street Week in {overlap.area_name} from "
-                                        f"{days_label(overlap.start, overlap.end)} is already recorded")
-                self.fields["start"].invalid_parts = DAY_PARTS
+                mark_invalid(self, "start", f"A Street Week in {overlap.area_name} from "
+                                            f"{days_label(overlap.start, overlap.end)} is already recorded")
         return data
 
     def _end_error(self, message: str) -> None:
-        self.add_error("end", message)
-        self.fields["end"].invalid_parts = DAY_PARTS
+        mark_invalid(self, "end", message)
 
 
 # --- partners' entries ---------------------------------------------------------------------------
@@ -456,7 +286,7 @@ def _candidate_field(label: str, choices: Choices, what: str, *,
                         "invalid_choice": f"Choose the {what} from the list"})
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(AnyModelForm):
     """A partner's entry; ``prefix_name`` keeps its field ids apart from the other forms'
     on the same page."""
 
@@ -506,7 +336,7 @@ class ScoreForm(EntryForm):
                                                     "candidate priority the score is for")
 
     def clean_source(self) -> str:
-        source = self.cleaned_data["source"].strip()
+        source: str = self.cleaned_data["source"].strip()
         if not source:
             raise ValidationError("Enter where the score comes from")
         return source
@@ -535,7 +365,8 @@ class HorizonForm(EntryForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["heading"].choices = [("", "Choose a heading")] + list(models.Pestelo.choices)
+        heading = cast(forms.ChoiceField, self.fields["heading"])
+        heading.choices = [("", "Choose a heading")] + list(PESTELO_CHOICES)
 
 
 class RecommendationForm(EntryForm):

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import slugify
 
+from saferplaces.vocab import PESTELO_CHOICES
+
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
@@ -85,20 +87,10 @@ class EnteredScore(models.Model):
         ordering = ["-entered_at", "-id"]
 
 
-class Pestelo(models.TextChoices):
-    POLITICAL = "political", "Political"
-    ECONOMIC = "economic", "Economic"
-    SOCIAL = "social", "Social"
-    TECHNOLOGICAL = "technological", "Technological"
-    ENVIRONMENTAL = "environmental", "Environmental"
-    LEGAL = "legal", "Legal"
-    ORGANISATIONAL = "organisational", "Organisational"
-
-
 class HorizonItem(models.Model):
     """A future or emerging issue a partner has seen coming, under a PESTELO heading."""
 
-    heading = models.CharField(max_length=20, choices=Pestelo.choices)
+    heading = models.CharField(max_length=20, choices=PESTELO_CHOICES)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)

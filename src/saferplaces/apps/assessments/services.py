@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
 from saferplaces.apps.assessments import models
-from saferplaces.apps.incidents.models import Area
+from saferplaces.apps.assessments.results import SCHEMA_VERSION
+from saferplaces.apps.incidents.models import Area, Incident
 from saferplaces.apps.incidents.services import area_membership, incident_frame, store_is_synthetic
+from saferplaces.periods import default_period
+from saferplaces.progress import Progress
 from saferplaces.strategic import (
     AssessmentInputs,
     Entered,
@@ -24,15 +28,18 @@ from saferplaces.strategic import (
     run_assessment,
 )
 from saferplaces.strategic.config import AssessmentConfig, config_from_dict
-from saferplaces.strategic.deepdive import deep_dive, render_deep_dive_html
+from saferplaces.strategic.deepdive import DeepDiveResult, deep_dive, render_deep_dive_html
+from saferplaces.strategic.engine import AssessmentResult
 from saferplaces.strategic.monitoring import MonitoringResult, monitoring
 from saferplaces.strategic.report import render_html, render_pdf
 from saferplaces.strategic.streetweek import StreetWeekResult, street_weeks
 
-Progress = Callable[[str, int], None]
+#: An internal step of a run: (stage, percent done).
+_Step = Callable[[str, int], None]
 
 __all__ = ["entered_inputs", "store_inputs", "execute_run", "previous_result", "REPORT_FORMATS",
-           "latest_assessment", "monitor_priorities", "rank_street_weeks"]
+           "latest_assessment", "latest_month", "latest_year", "monitor_priorities",
+           "rank_street_weeks", "recent_street_week_codes"]
 
 REPORT_FORMATS = ("html", "pdf", "json")
 
@@ -57,16 +64,18 @@ def entered_inputs() -> Entered:
     )
 
 
-def previous_result(run: models.AssessmentRun) -> dict | None:
+def previous_result(run: models.AssessmentRun) -> dict[str, Any] | None:
     """The latest finished strategic assessment of an earlier year, for 'progress on last
     year's priorities'."""
     earlier = (models.AssessmentRun.objects.filter(kind=models.RunKind.ANNUAL, status=models.RunStatus.DONE,
                                                    last_month__lt=run.first_month)
                .exclude(pk=run.pk).order_by("-last_month", "-created_at").first())
-    return earlier.result if earlier else None
+    result: dict[str, Any] | None = earlier.result if earlier else None
+    return result
 
 
-def store_inputs(first_month: str, last_month: str, *, previous: dict | None = None) -> AssessmentInputs:
+def store_inputs(first_month: str, last_month: str, *, previous: dict[str, Any] | None = None
+                 ) -> AssessmentInputs:
     incidents = incident_frame(last_month=last_month)
     membership = area_membership()
     areas = pd.DataFrame.from_records(
@@ -80,7 +89,7 @@ def store_inputs(first_month: str, last_month: str, *, previous: dict | None = N
 def _set(run: models.AssessmentRun, progress: Progress | None, stage: str, percent: int) -> None:
     models.AssessmentRun.objects.filter(pk=run.pk).update(stage=stage, progress=percent)
     if progress:
-        progress(stage, percent)
+        progress(stage, percent, 100)
 
 
 def _run_config(run: models.AssessmentRun) -> AssessmentConfig:
@@ -91,7 +100,8 @@ def _run_config(run: models.AssessmentRun) -> AssessmentConfig:
 ReportFiles = list[tuple[str, bool, bytes]]
 
 
-def _report_files(result, render: Callable[..., str], step: Progress) -> ReportFiles:
+def _report_files(result: AssessmentResult | DeepDiveResult, render: Callable[..., str],
+                  step: _Step) -> ReportFiles:
     """HTML, PDF and JSON of a result, for the panel and the public."""
     files: ReportFiles = []
     for public in (False, True):
@@ -105,12 +115,17 @@ def _report_files(result, render: Callable[..., str], step: Progress) -> ReportF
 
 
 def _compute(run: models.AssessmentRun, inputs: AssessmentInputs, config: AssessmentConfig,
-             step: Progress) -> tuple[dict, ReportFiles]:
+             step: _Step) -> tuple[dict[str, Any], ReportFiles]:
+    """The result as stored (JSON with its ``schema_version``, see ``results``) and the report
+    files."""
+    result: AssessmentResult | DeepDiveResult
+    render: Callable[..., str]
     if run.kind == models.RunKind.DEEP_DIVE:
         result, render = deep_dive(inputs, config, run.topic), render_deep_dive_html
     else:
         result, render = run_assessment(inputs, config), render_html
-    return json.loads(json.dumps(result.to_dict(), default=str)), _report_files(result, render, step)
+    data = {"schema_version": SCHEMA_VERSION, **json.loads(json.dumps(result.to_dict(), default=str))}
+    return data, _report_files(result, render, step)
 
 
 def execute_run(run: models.AssessmentRun, progress: Progress | None = None) -> models.AssessmentRun:
@@ -154,12 +169,33 @@ def monitor_priorities(first_month: str, last_month: str) -> tuple[models.Assess
     return run, monitoring(inputs, _run_config(run), run.result.get("priorities", []), inputs.entered.targets)
 
 
+def latest_month() -> str | None:
+    """The latest month of data in the store as "YYYY-MM"; None when the store is empty."""
+    last = Incident.objects.order_by("-month").values_list("month", flat=True).first()
+    return None if last is None else str(pd.Period(last, "M"))
+
+
+def latest_year(months: int = 12) -> tuple[str, str] | None:
+    """The latest ``months`` months of data in the store as ("YYYY-MM", "YYYY-MM"); None when
+    the store is empty."""
+    last = latest_month()
+    if last is None:
+        return None
+    return default_period(last, months)
+
+
+def recent_street_week_codes(last_month: str, exclude_months: int = 12) -> set[str]:
+    """Codes of the areas with a Street Week ending in the ``exclude_months`` up to
+    ``last_month`` or later (one query)."""
+    # police.uk data arrive months late: a Street Week held since the data end, or planned, counts too
+    since = (pd.Period(last_month, "M") - exclude_months + 1).to_timestamp().date()
+    return set(models.StreetWeek.objects.filter(end__gte=since).values_list("area_code", flat=True))
+
+
 def rank_street_weeks(first_month: str, last_month: str, *, exclude_months: int = 12,
                       exclude: tuple[str, ...] = ()) -> StreetWeekResult:
     """Areas ranked for the next Street Week; areas with a Street Week ending in the
     ``exclude_months`` before the end of the period or later (or named in ``exclude``) are left out."""
-    # police.uk data arrive months late: a Street Week held since the data end, or planned, counts too
-    since = (pd.Period(last_month, "M") - exclude_months + 1).to_timestamp().date()
-    recent = set(models.StreetWeek.objects.filter(end__gte=since).values_list("area_code", flat=True))
+    recent = recent_street_week_codes(last_month, exclude_months)
     inputs = store_inputs(first_month, last_month)
     return street_weeks(inputs, config_from_dict(None), exclude_recent=tuple(sorted(recent | set(exclude))))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,7 +55,7 @@ class Republishing:
 
     unit_columns: tuple[str, ...]
     stable_columns: tuple[str, ...]
-    label: Callable[[tuple], str]
+    label: Callable[[tuple[Any, ...]], str]
     with_reference: str = "records"
     without_reference: str = "records without a reference"
 
@@ -117,10 +118,11 @@ class UnitChange:
             (self.added, "added"), (self.removed, "removed (no longer published)"),
             (self.unchanged, "unchanged")) if n)
         if self.earlier:
-            head = f"{self.label} was loaded before from an earlier download ({_files(self.earlier)})"
+            # police.uk files carry no publication date: the download loaded last is the one kept
             if self.changed:
-                return f"{head}: replaced: {counts}."
-            return f"{head}: matched: the same {self.unchanged} records, nothing changed."
+                return f"{self.label}: replaced {_downloads(self.earlier)}: {counts}."
+            return (f"{self.label}: matched {_downloads(self.earlier)}: the same {self.unchanged} records, "
+                    "nothing changed.")
         if self.changed:
             return f"{self.label} was loaded before from this file: brought up to date: {counts}."
         return None
@@ -128,6 +130,14 @@ class UnitChange:
 
 def _files(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else f"{labels[0]} and {len(labels) - 1} more"
+
+
+def _downloads(labels: list[str]) -> str:
+    """``the download loaded on 2024-07-01 10:12 (path)`` from a ``FileOrder`` label
+    (``path, loaded 2024-07-01 10:12``), the latest of several, with how many more."""
+    path, _, when = labels[-1].rpartition(", loaded ")
+    first = f"the download loaded on {when} ({path})" if path else labels[-1]
+    return first if len(labels) == 1 else f"{first} and {len(labels) - 1} earlier ones"
 
 
 @dataclass
@@ -199,6 +209,8 @@ def plan(frame: pd.DataFrame, stored: pd.DataFrame, order: FileOrder, republishi
             units.append((change, positions))
     matched = np.flatnonzero((match >= 0) & ~left_out)
     later = rank[match[matched]] > order.rank
+    if republishing is not None:
+        later = _later_month_wins(frame, stored, matched, match, later, rank[match[matched]] != order.rank, load)
     candidates = matched[~later]
     as_stored = (rank[match[candidates]] == order.rank) & ~paired[candidates]
     compared = candidates[~as_stored]
@@ -214,6 +226,33 @@ def plan(frame: pd.DataFrame, stored: pd.DataFrame, order: FileOrder, republishi
         confirm_ids=ids[match[candidates]], touch_ids=ids[match[touch]],
         remove=remove, units=[change for change, _ in units],
     )
+
+
+def _later_month_wins(frame: pd.DataFrame, stored: pd.DataFrame, matched: np.ndarray, match: np.ndarray,
+                      later: np.ndarray, other_file: np.ndarray, load: Loader) -> np.ndarray:
+    """For a republished source (police.uk), which of the rows ``matched`` by reference keep
+    their stored version: a record stored from another month (another unit) keeps the version of
+    the later month, whatever order the files were loaded in (back-filling January after March
+    does not bring January's outcome back); within one month ``later`` (the file loaded later)
+    decides. Only rows stored from another file and another unit are read (``load``)."""
+    check = np.flatnonzero(other_file & (stored["unit"].to_numpy()[match[matched]] < 0))
+    if not check.size:
+        return later
+    stored_month = _months(load(stored["id"].to_numpy()[match[matched[check]]])["month"])
+    file_month = _months(frame["month"].iloc[matched[check]])
+    decided = later.copy()
+    differ = stored_month != file_month
+    decided[check[differ]] = stored_month[differ] > file_month[differ]
+    return decided
+
+
+def _months(values: pd.Series) -> np.ndarray:
+    """Calendar months (``datetime64[M]``) of dates or times (a time zone, if any, dropped)."""
+    times = pd.to_datetime(pd.Series(values).reset_index(drop=True))
+    if times.dt.tz is not None:
+        times = times.dt.tz_localize(None)
+    months: np.ndarray = times.to_numpy().astype("datetime64[M]")
+    return months
 
 
 def _rows_of(stored: pd.DataFrame) -> Loader:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F
 
+from saferplaces.vocab import AREA_KIND_CHOICES
+
 
 class Precision(models.TextChoices):
     MONTH = "month", "Month only"
@@ -16,20 +18,10 @@ class Precision(models.TextChoices):
     MINUTE = "minute", "Date and time"
 
 
-class AreaKind(models.TextChoices):
-    WARD = "ward", "Ward"
-    LSOA = "lsoa", "LSOA"
-    MSOA = "msoa", "MSOA"
-    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
-    PSPO = "pspo", "PSPO zone"
-    TOWN_CENTRE = "town-centre", "Town centre"
-    CUSTOM = "custom", "Custom area"
-
-
 class Area(models.Model):
     """A named polygon of a given kind (an LSOA, a ward, a PSPO zone...), stored as GeoJSON in WGS84."""
 
-    kind = models.CharField(max_length=20, choices=AreaKind.choices)
+    kind = models.CharField(max_length=20, choices=AREA_KIND_CHOICES)
     code = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
     geometry = models.JSONField(help_text="GeoJSON geometry in WGS84 (lon/lat)")

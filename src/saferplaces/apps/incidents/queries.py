@@ -8,16 +8,19 @@ at a time, police.uk when it is loaded, and say which.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
 
-from saferplaces.apps.incidents.models import Area, AreaKind, Incident
+from saferplaces.apps.incidents.models import Area, Incident
 from saferplaces.apps.incidents.services import store_status
 from saferplaces.ingest.mapped import load_mapping, shipped_mappings
 from saferplaces.ingest.policeuk import SOURCE as POLICE_UK
+from saferplaces.periods import MONTH_PATTERN as MONTH
+from saferplaces.periods import month_label
+from saferplaces.vocab import AREA_KIND_LABELS
 
 __all__ = [
     "ALL_SOURCES", "MAP_AREA_KINDS", "PALETTE", "InvalidMonth", "SourceCount", "AreaKindCount",
@@ -26,9 +29,8 @@ __all__ = [
     "home_summary", "month_category_counts", "map_context", "month_geojson", "areas_geojson",
 ]
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ALL_SOURCES = "all"
-MAP_AREA_KINDS = (AreaKind.NEIGHBOURHOOD, AreaKind.TOWN_CENTRE, AreaKind.PSPO)
+MAP_AREA_KINDS = ("neighbourhood", "town-centre", "pspo")
 TABLE_MONTHS = 12
 # GOV.UK colour palette, most distinct first; yellow is left out (too little contrast on a map).
 PALETTE = (
@@ -76,7 +78,7 @@ class MonthTable:
     @property
     def month_names(self) -> list[tuple[str, str, str, str]]:
         """``(YYYY-MM, "June 2024", "Jun", "2024")`` for each column."""
-        return [(m, month_label(m), *month_label(m, short=True).split()) for m in self.months]
+        return [(m, month_label(m), *_short_month_year(m)) for m in self.months]
 
     @property
     def period(self) -> str:
@@ -98,9 +100,10 @@ def parse_month(value: str | None) -> dt.date:
     return dt.date(int(value[:4]), int(value[5:]), 1)
 
 
-def month_label(month: str, *, short: bool = False) -> str:
-    """``2024-06`` as ``June 2024`` (or ``Jun 2024``)."""
-    return parse_month(month).strftime("%b %Y" if short else "%B %Y")
+def _short_month_year(month: str) -> tuple[str, str]:
+    """``2024-06`` as ``("Jun", "2024")``."""
+    short, year = month_label(month, short=True).split()
+    return short, year
 
 
 def source_labels() -> dict[str, str]:
@@ -190,7 +193,7 @@ def home_summary(requested_source: str | None = None) -> dict[str, object]:
     status = store_status()
     available = sources()
     source = choose_source(requested_source, available)
-    labels = dict(AreaKind.choices)
+    labels = AREA_KIND_LABELS
     areas = [AreaKindCount(kind, labels.get(kind, kind), info["areas"], info["incident_links"])
              for kind, info in status["areas"].items()]
     first, last = status["incidents"]["first_month"], status["incidents"]["last_month"]
@@ -285,7 +288,7 @@ def month_geojson(month: str | None, category: str | None = None,
     features = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(p["lon"], 6), round(p["lat"], 6)]},
+            "geometry": {"type": "Point", "coordinates": [round(cast(float, p["lon"]), 6), round(cast(float, p["lat"]), 6)]},
             "properties": {
                 "category": p["category"], "source": p["source"], "count": p["n"],
                 "location": p["location"] if p["source"] == POLICE_UK else "",
@@ -299,7 +302,7 @@ def month_geojson(month: str | None, category: str | None = None,
 
 def areas_geojson(kinds: tuple[str, ...] = MAP_AREA_KINDS) -> dict[str, object]:
     """Outlines of the areas drawn on the map (neighbourhoods, town centre, PSPO zones)."""
-    labels = dict(AreaKind.choices)
+    labels = AREA_KIND_LABELS
     features = [
         {"type": "Feature", "geometry": geometry,
          "properties": {"kind": kind, "kind_label": labels.get(kind, kind), "code": code, "name": name}}

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,8 @@ from saferplaces.apps.incidents import identity, store
 from saferplaces.apps.incidents.models import Area, ImportBatch, Incident, MapPointArea
 from saferplaces.ingest import boundaries, mapped, policeuk
 from saferplaces.ingest.errors import IngestError, RowProblem
-
-Progress = Callable[[str, int, int], None]
+from saferplaces.ingest.rejects import is_rejects_file
+from saferplaces.progress import Progress
 
 __all__ = [
     "FileOutcome", "IngestReport", "ingest_police_uk", "ingest_mapped", "import_areas",
@@ -72,7 +73,7 @@ def _is_synthetic_folder(path: Path) -> bool:
     return any((parent / "SYNTHETIC-DATA.txt").exists() for parent in [path.parent, *path.parents][:4])
 
 
-def _force_month(unit: tuple) -> str:
+def _force_month(unit: tuple[Any, ...]) -> str:
     reported_by, month = unit
     return f"{reported_by} {pd.Timestamp(month):%Y-%m}"
 
@@ -231,7 +232,8 @@ def ingest_mapped(paths: Iterable[Path], mapping: mapped.Mapping, *, skip_invali
     for path in (Path(p) for p in paths):
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
-        files.extend(sorted(path.rglob("*.csv")) if path.is_dir() else [path])
+        # a folder's own *-rejects.csv files (written by --skip-invalid) are not partner data
+        files.extend(sorted(p for p in path.rglob("*.csv") if not is_rejects_file(p)) if path.is_dir() else [path])
 
     placeholders: dict[str, list[PlaceholderCount]] = {}
     area = partnership_area(geo.UNITED_KINGDOM)
@@ -297,7 +299,7 @@ def store_is_synthetic() -> bool:
         return False
 
 
-def store_status() -> dict:
+def store_status() -> dict[str, Any]:
     """Counts for ``saferplaces status --json`` (documented in the README)."""
     incidents = Incident.objects.all()
     span = incidents.aggregate(first=Min("month"), last=Max("month"))

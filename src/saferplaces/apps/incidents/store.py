@@ -1,21 +1,19 @@
-"""Bulk writes to the incident store, bypassing the ORM's row-by-row path.
+"""Bulk writes to the incident store, bypassing the ORM's row-by-row path: the API, and what
+both databases share.
 
 Both databases are written inside the caller's transaction, after ``lock_store``, so a failure
-leaves nothing half-written. Ids are allocated here (max + 1 under the lock).
+leaves nothing half-written. Ids are allocated here (max + 1 under the lock). What differs
+between the databases is in ``store_sqlite`` and ``store_postgres``.
 
 Areas: each incident refers to its map point (``MapPoint``: a point and the LSOA code recorded
 with it); a batch's new map points are stored with the areas they fall in before its incidents,
 so area assignment costs one test per distinct point and one link per point and area, however
 many incidents share the point.
 
-- SQLite: ``executemany`` of an ``INSERT`` taking as many rows per statement as SQLite's
-  parameter limit allows (a statement per row costs more than binding its values). A column
-  holding the same value in every row of the batch (the source, the month, the force...) is
-  written into the statement as a literal, quoted by SQLite's own ``quote()``, so each row
-  binds only what varies. A large load gets a larger page cache while it runs.
-- PostgreSQL: ``COPY ... (FORMAT binary)``, laid out with numpy and pyarrow (see below) and
-  sent by a background thread, so the server stores one block of rows while the next is laid
-  out.
+- SQLite (``store_sqlite``): multi-row ``INSERT`` statements, with the values every row
+  shares written as literals; a larger page cache during a large load.
+- PostgreSQL (``store_postgres``): ``COPY ... (FORMAT binary)``, laid out with numpy and
+  pyarrow and sent by a background thread.
 - Bulk mode: a load at least as large as the table it goes into (and at least
   ``BULK_MIN_ROWS`` rows) drops the table's secondary indexes first and rebuilds them from their
   saved definitions afterwards, in the same transaction: one sort per index instead of a
@@ -27,19 +25,20 @@ many incidents share the point.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import OperationalError, connection, transaction
+from django.db import connection
 
 from saferplaces.analysis.frame import FLAG_COLUMNS
+from saferplaces.apps.incidents import store_postgres, store_sqlite
 from saferplaces.apps.incidents.identity import (
     FileOrder,
     Republishing,
@@ -48,7 +47,13 @@ from saferplaces.apps.incidents.identity import (
     unit_codes,
 )
 from saferplaces.apps.incidents.models import Area, Incident, MapPoint, MapPointArea
-from saferplaces.ingest.columns import FLOAT_COLUMNS, STORE_COLUMNS, TEXT_COLUMNS, TEXT_DEFAULTED
+from saferplaces.ingest.columns import (
+    FLOAT_COLUMNS,
+    STORE_COLUMNS,
+    TEXT_COLUMNS,
+    TEXT_DEFAULTED,
+    arrow_strings,
+)
 from saferplaces.spatial import AreaIndex, assign_points
 
 INCIDENT_TABLE = Incident._meta.db_table
@@ -93,9 +98,7 @@ def is_postgres() -> bool:
 def lock_store() -> None:
     """Serialise writers. Call inside ``transaction.atomic()``."""
     if is_postgres():
-        with connection.cursor() as cursor:
-            for table in (INCIDENT_TABLE, POINT_TABLE, LINK_TABLE):
-                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        store_postgres.lock_tables((INCIDENT_TABLE, POINT_TABLE, LINK_TABLE))
 
 
 def load_area_index(kind: str | None = None) -> AreaIndex:
@@ -110,8 +113,8 @@ def load_area_index(kind: str | None = None) -> AreaIndex:
 KEY_COLUMNS = ("id", "source_ref", "batch_id", "point_id")
 #: what ``stored_rows`` reads
 STORED_COLUMNS = ("id", "batch_id", "point_id", *STORE_COLUMNS)
-#: references looked up per statement (SQLite: under its smallest limit on bound parameters)
-_LOOKUP_CHUNK = {"sqlite": 900, "postgresql": 20_000}
+#: ids looked up or changed per statement (under SQLite's limit on bound parameters)
+_IDS_PER_STATEMENT = store_sqlite.IDS_PER_STATEMENT
 
 
 def stored_versions(source: str, refs: pd.Series, units: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -125,7 +128,7 @@ def stored_versions(source: str, refs: pd.Series, units: pd.DataFrame | None = N
     (reference, source) index, a chunk of references per statement.
     """
     names = ", ".join(KEY_COLUMNS)
-    found: list[tuple] = []  # unit rows, then rows found by reference only: no incident twice
+    found: list[tuple[Any, ...]] = []  # unit rows, then rows found by reference only: no incident twice
     in_units: list[int] = []
     with connection.cursor() as cursor:
         for number, unit in enumerate([] if units is None else units.to_dict("records")):
@@ -137,17 +140,9 @@ def stored_versions(source: str, refs: pd.Series, units: pd.DataFrame | None = N
         wanted = refs.tolist()
         if found:
             known = pa.array([row[1] for row in found], type=pa.string())
-            wanted = refs[~pc.is_in(_arrow_strings(refs), value_set=known).to_numpy()].tolist()
-        size = _LOOKUP_CHUNK[connection.vendor]
-        for start in range(0, len(wanted), size):
-            chunk = wanted[start: start + size]
-            if is_postgres():
-                cursor.execute(f"SELECT {names} FROM {INCIDENT_TABLE} WHERE source = %s AND source_ref = ANY(%s)",
-                               [source, chunk])
-            else:
-                cursor.execute(f"SELECT {names} FROM {INCIDENT_TABLE} WHERE source = %s AND source_ref IN "
-                               f"({', '.join(['%s'] * len(chunk))})", [source, *chunk])
-            found.extend(cursor.fetchall())
+            wanted = refs[~pc.is_in(arrow_strings(refs), value_set=known).to_numpy()].tolist()
+        find = store_postgres.find_by_refs if is_postgres() else store_sqlite.find_by_refs
+        found.extend(find(cursor, INCIDENT_TABLE, names, source, wanted))
     table = np.array(found, dtype=object).reshape(len(found), len(KEY_COLUMNS))
     keys = pd.DataFrame({
         "id": table[:, 0].astype(np.int64),
@@ -164,8 +159,8 @@ def stored_rows(ids: np.ndarray) -> pd.DataFrame:
     ``batch_id`` and ``point_id`` (-1: none); times naive UTC to the second, as stored."""
     names = ", ".join(STORED_COLUMNS)
     values = np.asarray(ids, dtype=np.int64).tolist()
-    rows: list[tuple] = []
-    size = _LOOKUP_CHUNK["sqlite"]
+    rows: list[tuple[Any, ...]] = []
+    size = _IDS_PER_STATEMENT
     with connection.cursor() as cursor:
         for start in range(0, len(values), size):
             chunk = values[start: start + size]
@@ -194,24 +189,14 @@ def _holds_source(source: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def _arrow_strings(series: pd.Series) -> pa.ChunkedArray:
-    """A text column as pyarrow strings (no copy when pandas already keeps it in pyarrow)."""
-    text = pa.Table.from_pandas(series.to_frame(), preserve_index=False).column(0)
-    return text if text.type == pa.string() else text.cast(pa.string())
-
-
 def _next_id(table: str) -> int:
     """One more than the largest id the table ever held: an incident removed by a later
     download leaves its id unused, so nothing linked to it can come to name another."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
         largest = int(cursor.fetchone()[0])
-        if is_postgres():
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            cursor.execute(f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {cursor.fetchone()[0]}")
-        else:
-            cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
-        return max(largest, int(cursor.fetchone()[0])) + 1
+        last = store_postgres.sequence_last if is_postgres() else store_sqlite.sequence_last
+        return max(largest, last(cursor, table)) + 1
 
 
 def write_incidents(frame: pd.DataFrame, *, batch_id: int | None, areas: AreaIndex,
@@ -271,9 +256,9 @@ def _insert_new(new: pd.DataFrame, batch_id: int | None, areas: AreaIndex) -> tu
     with (_larger_sqlite_cache(len(new)),
           _indexes_rebuilt_if_bulk(INCIDENT_TABLE, len(new), stored=first - 1)):
         if is_postgres():
-            _copy_incidents(new, columns, ids, batch_id, point_ids)
+            store_postgres.copy_incidents(INCIDENT_TABLE, new, columns, ids, batch_id, point_ids)
         else:
-            _insert_incidents_sqlite(new, columns, ids, batch_id, point_ids)
+            store_sqlite.insert_incidents(INCIDENT_TABLE, new, columns, ids, batch_id, point_ids)
     return len(new), links
 
 
@@ -288,22 +273,8 @@ def update_incidents(frame: pd.DataFrame, ids: np.ndarray, *, batch_id: int | No
     if frame.empty:
         return 0
     point_ids, links = _map_points(frame, areas)
-    sets = ", ".join(f"{name} = u.{name}" if is_postgres() else f"{name} = ?"
-                     for name in [*_UPDATED_COLUMNS, "point_id", "batch_id"])
-    if is_postgres():
-        # the new versions go into a temporary table by binary COPY, then one UPDATE joins them
-        temp = "saferplaces_incident_update"
-        _execute_raw([f"CREATE TEMPORARY TABLE {temp} (LIKE {INCIDENT_TABLE})"])
-        _copy(temp, _copy_fields(frame, list(STORE_COLUMNS), np.asarray(ids, dtype=np.int64), batch_id, point_ids),
-              len(frame))
-        _execute_raw([f"UPDATE {INCIDENT_TABLE} SET {sets} FROM {temp} u WHERE {INCIDENT_TABLE}.id = u.id",
-                      f"DROP TABLE {temp}"])
-    else:
-        values = [_sqlite_values(frame[name], name) for name in _UPDATED_COLUMNS]
-        values += [[None if p < 0 else p for p in point_ids.tolist()], [batch_id] * len(frame),
-                   np.asarray(ids).tolist()]
-        connection.connection.executemany(f"UPDATE {INCIDENT_TABLE} SET {sets} WHERE id = ?",
-                                          zip(*values, strict=True))
+    update = store_postgres.update_incidents if is_postgres() else store_sqlite.update_incidents
+    update(INCIDENT_TABLE, frame, _UPDATED_COLUMNS, ids, batch_id, point_ids)
     return links
 
 
@@ -332,10 +303,10 @@ def drop_unused_points(point_ids: np.ndarray) -> int:
     return len(unused)
 
 
-def _by_id_chunks(sql: str, ids: np.ndarray, before: list | None = None) -> None:
+def _by_id_chunks(sql: str, ids: np.ndarray, before: list[Any] | None = None) -> None:
     """Run ``sql`` (its ``{}`` a list of placeholders) for ``ids``, a chunk at a time."""
     values = np.asarray(ids, dtype=np.int64).tolist()
-    size = _LOOKUP_CHUNK["sqlite"]
+    size = _IDS_PER_STATEMENT
     with connection.cursor() as cursor:
         for start in range(0, len(values), size):
             chunk = values[start: start + size]
@@ -375,39 +346,22 @@ def _map_points(table: pd.DataFrame, areas: AreaIndex) -> tuple[np.ndarray, int]
         _insert_rows(POINT_TABLE, ["id", "lon", "lat", "lsoa_code"],
                      [(int(key_ids[k]), *keys[k]) for k in unknown])
         if is_postgres():
-            _set_sequence(POINT_TABLE)
+            store_postgres.set_sequence(POINT_TABLE)
         new_rows = first_rows[unknown]
         positions, area_ids = assign_points(areas, lon[new_rows], lat[new_rows], codes[new_rows])
         links = write_links(key_ids[unknown][positions], area_ids)
     return key_ids[key_of_row], links
 
 
-#: SQLite page cache for a large load: about what a million incidents and their indexes take,
-#: so pages are not written out and read back within the load (allocated only as used)
-_SQLITE_LOAD_CACHE_KIB = 1024 * 1024
-
-
 @contextmanager
 def _larger_sqlite_cache(rows: int) -> Iterator[None]:
     """SQLite: a larger page cache for this connection during a load of ``BULK_MIN_ROWS`` or
-    more (a connection setting, not part of the transaction), restored afterwards."""
+    more (``store_sqlite.larger_cache``)."""
     if is_postgres() or rows < BULK_MIN_ROWS:
         yield
         return
-    raw = connection.connection
-    before = raw.execute("PRAGMA cache_size").fetchone()[0]
-    wanted = -_SQLITE_LOAD_CACHE_KIB
-    # a negative size is in KiB, a positive one in pages: compare both in KiB
-    page_kib = raw.execute("PRAGMA page_size").fetchone()[0] / 1024
-    current_kib = -before if before < 0 else before * page_kib
-    if current_kib >= _SQLITE_LOAD_CACHE_KIB:
+    with store_sqlite.larger_cache():
         yield
-        return
-    raw.execute(f"PRAGMA cache_size = {wanted}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def write_links(point_ids: np.ndarray, area_ids: np.ndarray) -> int:
@@ -440,21 +394,15 @@ def _stored_points() -> list[tuple[int, float | None, float | None, str]]:
     """Every stored map point: (id, lon, lat, LSOA code)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, lon, lat, lsoa_code FROM {POINT_TABLE}")
-        return [tuple(row) for row in cursor.fetchall()]
+        return [(int(point), lon, lat, str(code)) for point, lon, lat, code in cursor.fetchall()]
 
 
-def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+def _insert_rows(table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert a modest number of rows (map points and their links)."""
     if not rows:
         return
-    raw = connection.connection
-    names = ", ".join(columns)
-    if is_postgres():
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
+    insert = store_postgres.insert_rows if is_postgres() else store_sqlite.insert_rows
+    insert(table, columns, rows)
 
 
 _DEFAULTED = set(TEXT_DEFAULTED + FLAG_COLUMNS)
@@ -480,21 +428,8 @@ def _columns_needed(table: pd.DataFrame) -> list[str]:
 def secondary_indexes(table: str) -> list[tuple[str, str]]:
     """(name, CREATE statement) of each index on ``table`` other than its primary key that can
     be dropped on its own (not one behind a table constraint)."""
-    with connection.cursor() as cursor:
-        if is_postgres():
-            cursor.execute(
-                "SELECT x.indexrelid::regclass::text, pg_get_indexdef(x.indexrelid) FROM pg_index x "
-                "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT EXISTS "
-                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY 1",
-                [table],
-            )
-        else:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                "AND sql IS NOT NULL ORDER BY name",
-                [table],
-            )
-        return [(name, sql) for name, sql in cursor.fetchall()]
+    indexes = store_postgres.secondary_indexes if is_postgres() else store_sqlite.secondary_indexes
+    return indexes(table)
 
 
 @contextmanager
@@ -505,8 +440,8 @@ def _indexes_rebuilt_if_bulk(table: str, rows: int, *, stored: int) -> Iterator[
         yield
         return
     saved = secondary_indexes(table)
-    quote = (lambda name: name) if is_postgres() else connection.ops.quote_name
-    _execute_raw([f"DROP INDEX {quote(name)}" for name, _ in saved])
+    names = [name if is_postgres() else connection.ops.quote_name(name) for name, _ in saved]
+    _execute_raw([f"DROP INDEX {name}" for name in names])
     yield
     # no ``finally``: after an error the caller's transaction rolls back, indexes included
     # (PostgreSQL: sort in memory; the default 64 MB spills a million-row sort to disk)
@@ -515,252 +450,14 @@ def _indexes_rebuilt_if_bulk(table: str, rows: int, *, stored: int) -> Iterator[
 
 
 def _exclusive_access() -> bool:
-    """PostgreSQL: take the incident table for this transaction alone (dropping an index needs
-    that), but only if nobody is reading it right now. NOWAIT, inside a savepoint: waiting
-    would hold up every reader queued behind the load (or deadlock with one that also waits on
-    this transaction), so when the table is busy the load simply keeps its indexes."""
-    if not is_postgres():
-        return True  # SQLite: readers keep their snapshot (WAL) and writers are already serialised
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {INCIDENT_TABLE} IN ACCESS EXCLUSIVE MODE NOWAIT")
-    except OperationalError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
-            return False
-        raise
-    return True
+    """Whether the load may drop the incident table's indexes. PostgreSQL: only if it can take
+    the table for itself without waiting (``store_postgres.exclusive_access``). SQLite: always
+    (readers keep their snapshot (WAL) and writers are already serialised)."""
+    return store_postgres.exclusive_access(INCIDENT_TABLE) if is_postgres() else True
 
 
 def _execute_raw(statements: list[str]) -> None:
     """Run statements on the driver's own connection, as the bulk inserts are, so that a
     duplicate found by a unique index raises the same error whether it was rebuilt or not."""
-    raw = connection.connection
-    if is_postgres():
-        with raw.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-    else:
-        for sql in statements:
-            raw.execute(sql)
-
-
-# ---------------------------------------------------------------------------------------------
-# SQLite
-
-
-def _insert_incidents_sqlite(table: pd.DataFrame, columns: list[str], ids: np.ndarray,
-                             batch_id: int | None, point_ids: np.ndarray) -> None:
-    raw = connection.connection
-    literals = {"batch_id": "NULL" if batch_id is None else str(int(batch_id))}
-    varying = []
-    for name in columns:
-        literal = _sqlite_literal(raw, table[name], name)
-        if literal is None:
-            varying.append(name)
-        else:
-            literals[name] = literal
-    names = ", ".join(["id", "point_id", *varying, *literals])
-    row = "(" + ", ".join(["?"] * (2 + len(varying)) + list(literals.values())) + ")"
-    columns_of_values = [ids.tolist(), [None if p < 0 else p for p in point_ids.tolist()],
-                         *(_sqlite_values(table[name], name) for name in varying)]
-    _insert_many_rows(raw, f"INSERT INTO {INCIDENT_TABLE} ({names}) VALUES ", row, columns_of_values)
-
-
-# SQLite's smallest limit on bound parameters per statement (999 before version 3.32)
-_SQLITE_MAX_PARAMETERS = 999
-
-
-def _insert_many_rows(raw, head: str, row: str, columns: list[list]) -> None:
-    """``head`` + as many ``row`` placeholders as the parameter limit allows per statement:
-    a statement per row costs more than its binding (SQLite also updates the AUTOINCREMENT
-    counter once per statement)."""
-    per_statement = max(1, _SQLITE_MAX_PARAMETERS // len(columns))
-    n = len(columns[0])
-    full = n // per_statement * per_statement
-    if full:
-        flat = list(itertools.chain.from_iterable(zip(*(c[:full] for c in columns), strict=True)))
-        width = per_statement * len(columns)
-        raw.executemany(head + ", ".join([row] * per_statement),
-                        (flat[start: start + width] for start in range(0, len(flat), width)))
-    if full < n:
-        raw.executemany(head + row, zip(*(c[full:] for c in columns), strict=True))
-
-
-_TIME_FORMATS = {"month": "%Y-%m-%d", "occurred": "%Y-%m-%d %H:%M:%S"}
-
-
-def _sqlite_literal(raw, series: pd.Series, name: str) -> str | None:
-    """SQL literal of the one value every row has, or None (varying values, numbers with a
-    fraction, and text holding a NUL are bound instead)."""
-    if series.empty or series.dtype.kind == "f" or not (series == series.iat[0]).all():
-        return None
-    value = series.iat[0]
-    if name in _TIME_FORMATS:
-        value = value.strftime(_TIME_FORMATS[name])
-    elif isinstance(value, (bool, np.bool_)):
-        value = int(value)
-    elif not isinstance(value, str) or "\x00" in value:
-        return None
-    return raw.execute("SELECT quote(?)", (value,)).fetchone()[0]
-
-
-def _sqlite_values(series: pd.Series, name: str) -> list:
-    if name in _TIME_FORMATS:
-        codes, distinct = pd.factorize(series)
-        return np.asarray(distinct.strftime(_TIME_FORMATS[name]), dtype=object)[codes].tolist()
-    if series.dtype.kind == "f":
-        column = series.to_numpy(dtype=object)
-        column[series.isna().to_numpy()] = None
-        return column.tolist()
-    return series.tolist()
-
-
-# ---------------------------------------------------------------------------------------------
-# PostgreSQL: binary COPY
-#
-# Binary COPY saves the server parsing every number, date and time from text. A row is its
-# field count, then for each field a big-endian int32 length (-1 for NULL) and the bytes. The
-# fixed-width fields of a block of rows are laid out side by side in one numpy matrix (a row
-# of it per row); pyarrow's ``binary_join_element_wise`` then appends each text field's length
-# and bytes to every row, in C++, and the joined values, back to back, are the COPY data.
-
-_PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01 in microseconds since 1970-01-01
-_PG_EPOCH_DAYS = 10_957
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
-_COPY_TRAILER = b"\xff\xff"
-_ROWS_PER_BLOCK = 65_536
-
-
-@dataclass
-class _Field:
-    """One column for binary COPY: fixed-width big-endian bytes, or text (pyarrow strings)."""
-
-    name: str
-    fixed: np.ndarray | None = None  # (n, width) uint8
-    valid: np.ndarray | None = None  # bool per row (fixed only); None: all valid
-    text: pa.ChunkedArray | None = None
-
-
-def _fixed(name: str, values: np.ndarray, dtype: str, valid: np.ndarray | None = None) -> _Field:
-    data = np.ascontiguousarray(values, dtype=dtype)
-    return _Field(name, fixed=data.view(np.uint8).reshape(len(data), -1), valid=valid)
-
-
-def _text(name: str, series: pd.Series) -> _Field:
-    """A text column; one holding a single value throughout goes with the fixed-width ones."""
-    text = _arrow_strings(series)
-    if len(series) and (series == series.iat[0]).all():
-        value = np.frombuffer(str(series.iat[0]).encode("utf-8"), dtype=np.uint8)
-        return _Field(name, fixed=np.broadcast_to(value, (len(series), len(value))))
-    return _Field(name, text=text)
-
-
-def _copy_fields(table: pd.DataFrame, columns: list[str], ids: np.ndarray, batch_id: int | None,
-                 point_ids: np.ndarray) -> list[_Field]:
-    fields = [_fixed("id", ids, ">i8"), _fixed("point_id", point_ids, ">i8", valid=point_ids >= 0)]
-    for name in columns:
-        series = table[name]
-        if name == "month":
-            days = series.to_numpy("datetime64[D]").astype(np.int64) - _PG_EPOCH_DAYS
-            fields.append(_fixed(name, days, ">i4"))
-        elif name == "occurred":
-            # whole seconds, as the text format written before (strftime "%H:%M:%S") stored them
-            seconds = series.to_numpy("datetime64[s]").astype(np.int64)
-            fields.append(_fixed(name, seconds * 1_000_000 - _PG_EPOCH_US, ">i8"))
-        elif series.dtype.kind == "f":
-            values = series.to_numpy(float)
-            fields.append(_fixed(name, values, ">f8", valid=~np.isnan(values)))
-        elif series.dtype == bool:
-            fields.append(_fixed(name, series.to_numpy(bool), "u1"))
-        else:
-            fields.append(_text(name, series))
-    if batch_id is None:
-        nothing = np.zeros(len(table), dtype=bool)
-        fields.append(_fixed("batch_id", np.zeros(len(table)), ">i8", valid=nothing))
-    else:
-        fields.append(_fixed("batch_id", np.full(len(table), batch_id), ">i8"))
-    # fixed-width fields first: they make one matrix per block, the text fields follow
-    return sorted(fields, key=lambda f: f.text is not None)
-
-
-def _as_binary(matrix: np.ndarray, keep: np.ndarray | None) -> pa.Array:
-    """One binary value per matrix row (only the ``keep`` bytes of it, when given)."""
-    rows, width = matrix.shape
-    if keep is None:
-        return pa.FixedSizeBinaryArray.from_buffers(
-            pa.binary(width), rows, [None, pa.py_buffer(matrix)]).cast(pa.binary())
-    offsets = np.zeros(rows + 1, dtype=np.int32)
-    np.cumsum(keep.sum(axis=1), out=offsets[1:])
-    return pa.BinaryArray.from_buffers(pa.binary(), rows, [None, pa.py_buffer(offsets),
-                                                           pa.py_buffer(matrix[keep])])
-
-
-def _lengths(values: np.ndarray) -> pa.Array:
-    """Big-endian int32 length prefixes, one binary value each."""
-    data = np.ascontiguousarray(values, dtype=">i4")
-    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(4), len(data), [None, pa.py_buffer(data)])
-    return fixed.cast(pa.binary())
-
-
-def _copy_block(fields: list[_Field], start: int, stop: int) -> pa.Buffer | np.ndarray:
-    """The COPY rows ``start:stop``, back to back."""
-    fixed = [f for f in fields if f.text is None]
-    texts = [f for f in fields if f.text is not None]
-    rows = stop - start
-    width = 2 + sum(4 + f.fixed.shape[1] for f in fixed) + (4 if texts else 0)
-    matrix = np.empty((rows, width), dtype=np.uint8)
-    keep = None
-    matrix[:, 0:2] = np.frombuffer(np.array([len(fields)], dtype=">i2").tobytes(), dtype=np.uint8)
-    at = 2
-    for field in fixed:
-        size = field.fixed.shape[1]
-        valid = None if field.valid is None else field.valid[start:stop]
-        if valid is None or valid.all():
-            matrix[:, at: at + 4] = np.frombuffer(np.array([size], dtype=">i4").tobytes(), dtype=np.uint8)
-        else:
-            prefix = np.where(valid, size, -1).astype(">i4")
-            matrix[:, at: at + 4] = prefix.view(np.uint8).reshape(rows, 4)
-            if keep is None:
-                keep = np.ones(matrix.shape, dtype=bool)
-            keep[~valid, at + 4: at + 4 + size] = False
-        matrix[:, at + 4: at + 4 + size] = field.fixed[start:stop]
-        at += 4 + size
-    if not texts:
-        return matrix.reshape(-1) if keep is None else matrix[keep]
-    values = [f.text.slice(start, rows) for f in texts]
-    lengths = [pc.binary_length(v).to_numpy() for v in values]
-    matrix[:, at: at + 4] = np.ascontiguousarray(lengths[0], dtype=">i4").view(np.uint8).reshape(rows, 4)
-    parts: list = [_as_binary(matrix, keep), values[0].cast(pa.binary())]
-    for value, length in zip(values[1:], lengths[1:], strict=True):
-        parts += [_lengths(length), value.cast(pa.binary())]
-    joined = pc.binary_join_element_wise(*parts, pa.scalar(b"", pa.binary()))
-    joined = joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
-    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset: joined.offset + rows + 1]
-    return joined.buffers()[2][int(offsets[0]): int(offsets[-1])]
-
-
-def _copy(table: str, fields: list[_Field], n: int) -> None:
-    """COPY ``n`` rows of ``fields`` into ``table``. Blocks of rows are queued for a background
-    thread to send while the next ones are laid out (the server stores one block while the
-    next is prepared)."""
-    from psycopg.copy import QueuedLibpqWriter
-
-    sql = f"COPY {table} ({', '.join(f.name for f in fields)}) FROM STDIN WITH (FORMAT binary)"
-    with (connection.connection.cursor() as cursor,
-          cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy):
-        copy.write(_COPY_HEADER)
-        for start in range(0, n, _ROWS_PER_BLOCK):
-            copy.write(memoryview(_copy_block(fields, start, min(start + _ROWS_PER_BLOCK, n))))
-        copy.write(_COPY_TRAILER)
-
-
-def _set_sequence(table: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                       f"(SELECT MAX(id) FROM {table}))")
-
-
-def _copy_incidents(table: pd.DataFrame, columns: list[str], ids: np.ndarray, batch_id: int | None,
-                    point_ids: np.ndarray) -> None:
-    _copy(INCIDENT_TABLE, _copy_fields(table, columns, ids, batch_id, point_ids), len(table))
-    _set_sequence(INCIDENT_TABLE)
+    execute = store_postgres.execute_raw if is_postgres() else store_sqlite.execute_raw
+    execute(statements)
