@@ -435,3 +435,11 @@ def test_street_week_mistakes_are_named_and_linked_to_their_boxes(analyst_client
                                street_week("N2", (15, 6, 2025))).status_code == 302
     assert sorted(StreetWeek.objects.values_list("area_name", "start", "end")) == [
         ("Berechurch", date(2025, 6, 15), date(2025, 6, 21)), ("Castle", date(2025, 6, 2), date(2025, 6, 15))]
+
+
+def test_a_repeat_rate_target_is_monitored_for_the_year_to_date_without_monthly_rows(analyst_client, demo_assessment):
+    Target.objects.create(candidate=SHOPLIFTING, measure="repeat_rate", change_pct=-10, note="Repeat plan")
+    html = page(analyst_client, "/assessments/monitoring/")
+    assert "Shoplifting: month by month" not in html_tables(html)
+    assert "is measured over the year to date, not month by month" in words(html)
+    assert "Anti-social behaviour (including repeat ASB): month by month" in html_tables(html)

@@ -450,7 +450,8 @@ def monitor_row(position: int, p: PriorityMonitor, target: Target | None) -> Row
         "test": fmt_p(p.p_value) if p.p_value is not None else "",
         "months": [{"label": month_label(m), "actual": _figure(a, p.measure),
                     "last_year": _figure(ly, p.measure), "target": _figure(t, p.measure)}
-                   for m, a, ly, t in zip(p.months, p.actual, p.last_year, p.target, strict=True)],
+                   for m, a, ly, t in zip(p.months, p.actual, p.last_year, p.target, strict=True)]
+        if p.actual else [],  # a repeat rate is measured for the year to date only
     }
 
 
