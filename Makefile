@@ -13,6 +13,7 @@ bench:
 	python benchmarks/hotspots.py
 	python benchmarks/nearrepeat.py
 	python benchmarks/assessment.py
+	python benchmarks/startup.py
 
 demo:
 	saferplaces demo
