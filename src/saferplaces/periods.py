@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -25,7 +26,9 @@ __all__ = [
     "is_month",
     "month_at",
     "month_label",
+    "month_name",
     "month_number",
+    "month_numbers",
     "period_label",
     "shift_month",
 ]
@@ -57,6 +60,20 @@ def month_number(month: str) -> int:
     return (year - _EPOCH_YEAR) * 12 + month_of_year - 1
 
 
+def month_numbers(values: Any) -> np.ndarray:
+    """Months since January 1970 (int64 array, :func:`month_number` for many) of datetime-like
+    ``values``: ``YYYY-MM`` or date strings, ``datetime``/``Timestamp`` objects, ``datetime64``;
+    parsed by ``pandas.to_datetime`` (its errors for what it cannot read). Needs numpy and
+    pandas, imported here so this module stays plain Python for the CLI."""
+    import numpy as np
+    import pandas as pd
+
+    s = pd.to_datetime(pd.Series(values))
+    months: np.ndarray = (s.dt.year.to_numpy() * 12 + s.dt.month.to_numpy() - 1
+                          - _EPOCH_YEAR * 12).astype(np.int64)
+    return months
+
+
 def month_at(index: int) -> str:
     """The ``YYYY-MM`` month ``index`` months after January 1970 (the inverse of
     :func:`month_number`)."""
@@ -74,6 +91,13 @@ def month_label(month: str, *, short: bool = False) -> str:
     ``month`` is not ``YYYY-MM``."""
     year, month_of_year = _year_month(month)
     return datetime.date(year, month_of_year, 1).strftime("%b %Y" if short else "%B %Y")
+
+
+def month_name(month: str, *, short: bool = False) -> str:
+    """The name of ``"2024-06"``'s month without the year: ``"June"`` (``short``: ``"Jun"``);
+    ``ValueError`` if ``month`` is not ``YYYY-MM``."""
+    year, month_of_year = _year_month(month)
+    return datetime.date(year, month_of_year, 1).strftime("%b" if short else "%B")
 
 
 def period_label(first_month: str, last_month: str) -> str:

@@ -50,6 +50,7 @@ def landed_database(tmp_path: Path) -> Path:
 def run_python(code: str, database: Path, cwd: Path) -> str:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["SAFERPLACES_DB"] = str(database)
+    env["SAFERPLACES_ALLOWED_HOSTS"] = "testserver"  # the host name Django's test client sends
     result = subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr

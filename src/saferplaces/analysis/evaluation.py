@@ -9,7 +9,8 @@
   interval, and the total net effect.
 - :func:`evaluate_intervention` — builds the counts for treatment, control and buffer areas from
   the incident table and runs the tests, plus the E-test (Krishnamoorthy & Thomson 2004) of
-  before vs after counts in each area.
+  before vs after counts in each area. The periods themselves (month-only data, widening to
+  whole months) are settled in :mod:`saferplaces.analysis.evaluation_periods`.
 
 References
 ----------
@@ -33,6 +34,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from saferplaces.analysis.classification import harmonise_categories, load_scheme
+from saferplaces.analysis.evaluation_periods import MonthOnlyDataError, date_span, settle_periods
 from saferplaces.analysis.frame import as_local
 from saferplaces.analysis.harm import HarmWeights, load_weights, normalise_category
 from saferplaces.analysis.harm_history import inherited_weights
@@ -399,112 +401,6 @@ def _codes(value: str | Iterable[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
-def _period(p: tuple[Any, Any], name: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    start, end = pd.Timestamp(p[0]).normalize(), pd.Timestamp(p[1]).normalize()
-    if end < start:
-        raise ValueError(f"{name} period ends before it starts")
-    return start, end
-
-
-Period = tuple[pd.Timestamp, pd.Timestamp]
-
-
-def _month_name(month: pd.Period) -> str:
-    return str(month.strftime("%B %Y"))
-
-
-def _cut_months(period: Period) -> list[pd.Period]:
-    """The months a period holds only part of: its first month unless it starts on the 1st,
-    its last month unless it ends on the month's last day."""
-    start, end = period
-    cut = []
-    if start.day != 1:
-        cut.append(start.to_period("M"))
-    if end != end + pd.offsets.MonthEnd(0) and end.to_period("M") not in cut:
-        cut.append(end.to_period("M"))
-    return cut
-
-
-def _whole_months(period: Period) -> Period:
-    start, end = period
-    return start.to_period("M").to_timestamp(), (end + pd.offsets.MonthEnd(0)).normalize()
-
-
-def _show(period: Period) -> str:
-    return f"{period[0].date()} to {period[1].date()}"
-
-
-class MonthOnlyDataError(ValueError):
-    """A period starts or ends part-way through a month for which some incidents carry only
-    their month (police.uk): those incidents cannot be put on either side of the cut."""
-
-    def __init__(self, sources: Sequence[str], cuts: dict[str, list[pd.Period]],
-                 periods: dict[str, Period]) -> None:
-        self.sources, self.cuts, self.periods = tuple(sources), cuts, periods
-        widened = {name: _whole_months(p) for name, p in periods.items()}
-        cut_text = "; ".join(
-            f"the {name} period ({_show(periods[name])}) cuts {' and '.join(map(_month_name, months))}"
-            for name, months in cuts.items())
-        whole = ", ".join(f"{name} {w[0]:%Y-%m}..{w[1]:%Y-%m}" for name, w in widened.items())
-        (b0, b1), (a0, a1) = widened["before"], widened["after"]
-        #: whether widening both periods to whole months would leave them apart
-        self.can_widen = bool(b1 < a0 or a1 < b0)
-        if self.can_widen:
-            advice = f"Use whole-month periods instead, e.g. {whole}"
-        else:
-            advice = ("Widened to whole months they would overlap, so choose whole-month periods "
-                      "that share no month")
-        super().__init__(
-            f"{' and '.join(self.sources)} data carry only the month of each incident, so they "
-            f"cannot be counted in periods that start or end part-way through a month: {cut_text}. "
-            f"{advice}, or count only sources with exact dates.")
-
-
-def _month_only_in_cut_months(data: pd.DataFrame, cuts: dict[str, list[pd.Period]]) -> list[str]:
-    """Sources of month-precision rows whose month is one of the ``cuts``."""
-    if "precision" not in data.columns or not cuts:
-        return []
-    month_only = data[data["precision"].astype(str) == "month"]
-    if month_only.empty:
-        return []
-    months = pd.to_datetime(month_only["month"] if "month" in month_only.columns
-                            else month_only["_when"]).dt.to_period("M")
-    cut = {m for ms in cuts.values() for m in ms}
-    hit = month_only[months.isin(cut).to_numpy()]
-    if hit.empty:
-        return []
-    return sorted(hit["source"].astype(str).unique()) if "source" in hit.columns else ["month-only"]
-
-
-def _settle_periods(data: pd.DataFrame, periods: dict[str, Period], whole_months: bool,
-                    notes: list[str]) -> dict[str, Period]:
-    """The periods to count in: as given, or widened to whole months (noted) when asked.
-
-    Raises :class:`MonthOnlyDataError` when a period cuts a month holding month-only rows and
-    widening was not asked for; ``ValueError`` when the periods (widened or not) overlap.
-    """
-    _check_apart(periods, "")
-    cuts = {name: months for name, p in periods.items() if (months := _cut_months(p))}
-    if cuts and whole_months:
-        widened = {name: _whole_months(p) for name, p in periods.items()}
-        changes = [f"{name} {_show(periods[name])} became {_show(widened[name])}" for name in cuts]
-        notes.append(f"periods widened to whole months as asked: {'; '.join(changes)}")
-        _check_apart(widened, " once widened to whole months")
-        return widened
-    if cuts and (sources := _month_only_in_cut_months(data, cuts)):
-        raise MonthOnlyDataError(sources, cuts, periods)
-    return periods
-
-
-def _check_apart(periods: dict[str, Period], how: str) -> None:
-    """``ValueError`` naming the shared months when the before and after periods overlap."""
-    (b0, b1), (a0, a1) = periods["before"], periods["after"]
-    if not (b1 < a0 or a1 < b0):
-        shared = [_month_name(m) for m in pd.period_range(max(b0, a0), min(b1, a1), freq="M")]
-        held = " and ".join(shared) if len(shared) <= 2 else f"{shared[0]} to {shared[-1]}"
-        raise ValueError(f"the before and after periods overlap{how} (both hold {held})")
-
-
 def _harmonise_types(data: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
                      cats: tuple[str, ...] | None) -> tuple[pd.DataFrame, set[str] | None, list[str]]:
     """police.uk types renamed or split between ``start`` and ``end`` counted as one series
@@ -623,12 +519,12 @@ def evaluate_intervention(
     # the type as recorded, kept through harmonisation: harm weights are per recorded type
     data = df.assign(_when=when.to_numpy(), _recorded=df["category"].astype(str).to_numpy())
     cats = None if categories is None else tuple(categories)
-    spans = (*_period(before, "before"), *_period(after, "after"))
+    spans = (*date_span(before, "before"), *date_span(after, "after"))
     data, wanted, notes = _harmonise_types(data, min(spans), max(spans), cats)
     if wanted is not None:
         data = data[data["category"].astype(str).map(normalise_category).isin(wanted)]
-    periods = _settle_periods(data, {"before": _period(before, "before"), "after": _period(after, "after")},
-                              whole_months, notes)
+    periods = settle_periods(data, {"before": date_span(before, "before"),
+                                    "after": date_span(after, "after")}, whole_months, notes)
     (b0, b1), (a0, a1) = periods["before"], periods["after"]
     before_days, after_days = (b1 - b0).days + 1, (a1 - a0).days + 1
     period = np.where((data["_when"] >= b0) & (data["_when"] <= b1), "before",

@@ -7,7 +7,8 @@ RFC 7946 §6.1 allows). Cell corners are projected from the grid's CRS (``Grid.c
 or a UTM zone outside Great Britain) with pyproj;
 without the OSTN15 grid file pyproj uses the Helmert transformation, good to a few metres.
 CSV has one row per cell: the cell's id, row and column, its centre in the grid's CRS (x, y) and WGS84
-(lon, lat), then the same properties.
+(lon, lat), then the same properties. :class:`GridOutput` gives a per-cell result these four
+outputs as methods.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from saferplaces.analysis.jsonable import json_value
 from saferplaces.geo import to_wgs84
 
 __all__ = [
+    "GridOutput",
     "cell_lonlat",
     "grid_feature_collection",
     "grid_frame",
@@ -142,3 +144,43 @@ def write_csv(path: str | Path, frame: pd.DataFrame) -> Path:
     path = Path(path)
     frame.to_csv(path, index=False)
     return path
+
+
+class GridOutput:
+    """GeoJSON and CSV output for a per-cell grid result (mixed into its dataclass).
+
+    The result supplies ``grid``, ``parameters``, ``columns()`` (one value per cell for each
+    property, in order) and ``_cells(include_empty)`` (the cells to write: ``None`` for all,
+    else indices or a boolean mask).
+    """
+
+    grid: Grid
+    parameters: dict[str, Any]
+
+    def columns(self) -> Mapping[str, ArrayLike]:
+        """The per-cell properties written to GeoJSON and CSV, in order."""
+        raise NotImplementedError
+
+    def _cells(self, include_empty: bool) -> ArrayLike | None:
+        raise NotImplementedError
+
+    def to_geojson(self, *, include_empty: bool = True) -> dict[str, Any]:
+        """FeatureCollection of cell polygons (WGS84) with the properties and ``"parameters"``.
+
+        ``include_empty=False`` leaves out the cells the result does not show (see its
+        ``_cells``: e.g. cells with no incidents and no significant class).
+        """
+        return grid_feature_collection(self.grid, self.columns(), self.parameters,
+                                       cells=self._cells(include_empty))
+
+    def to_frame(self, *, include_empty: bool = True) -> pd.DataFrame:
+        """One row per cell: id, row, col, x, y, lon, lat, then the properties."""
+        return grid_frame(self.grid, self.columns(), cells=self._cells(include_empty))
+
+    def write_geojson(self, path: str | Path, *, include_empty: bool = True) -> Path:
+        """Write :meth:`to_geojson` to ``path`` (UTF-8 JSON); returns the path."""
+        return write_geojson(path, self.to_geojson(include_empty=include_empty))
+
+    def write_csv(self, path: str | Path, *, include_empty: bool = True) -> Path:
+        """Write :meth:`to_frame` to ``path`` (CSV without the index); returns the path."""
+        return write_csv(path, self.to_frame(include_empty=include_empty))

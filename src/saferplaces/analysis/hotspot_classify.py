@@ -37,24 +37,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from saferplaces.analysis.geoout import (
-    grid_feature_collection,
-    grid_frame,
-    json_value,
-    write_csv,
-    write_geojson,
-)
+from saferplaces.analysis.geoout import GridOutput, json_value
 from saferplaces.analysis.gistar import Alternative, gi_star, grid_weights
 from saferplaces.analysis.grid import DEFAULT_MAX_CELLS, Grid, GridKind, count_points, make_grid
 from saferplaces.analysis.hotspots import PValueChoice, choose_p_value
-from saferplaces.analysis.permutation import as_generator
+from saferplaces.analysis.permutation import as_generator, seed_record
+from saferplaces.periods import month_at, month_numbers
 
 __all__ = [
     "CATEGORIES",
@@ -119,11 +113,6 @@ class PeriodSplit:
                 "labels": list(self.labels), "n_outside": int((self.index < 0).sum())}
 
 
-def _month_number(ts: pd.Series) -> NDArray[np.int64]:
-    months: NDArray[np.int64] = (ts.dt.year * 12 + ts.dt.month - 1).to_numpy(dtype=np.int64)
-    return months
-
-
 def split_periods(
     times: ArrayLike,
     n_periods: int,
@@ -154,9 +143,9 @@ def split_periods(
                  and pd.Timestamp(end).day == 1)
     index = np.full(len(ts), -1, dtype=np.int64)
     if first_of_month and month_start and month_end:
-        m = _month_number(valid)
-        m0 = int(m.min()) if start is None else _month_number(pd.Series([pd.Timestamp(start)]))[0]
-        m1 = int(m.max()) + 1 if end is None else _month_number(pd.Series([pd.Timestamp(end)]))[0]
+        m = month_numbers(valid)
+        m0 = int(m.min()) if start is None else int(month_numbers([pd.Timestamp(start)])[0])
+        m1 = int(m.max()) + 1 if end is None else int(month_numbers([pd.Timestamp(end)])[0])
         months = m1 - m0
         if months < n_periods or months % n_periods:
             divisors = [d for d in range(1, months + 1) if months % d == 0]
@@ -168,8 +157,7 @@ def split_periods(
         idx = np.full(len(valid), -1, dtype=np.int64)
         idx[inside] = rel[inside] // size
         index[ok] = idx
-        edges = tuple(pd.Timestamp(year=(m0 + t * size) // 12, month=(m0 + t * size) % 12 + 1,
-                                   day=1) for t in range(n_periods + 1))
+        edges = tuple(pd.Timestamp(month_at(m0 + t * size)) for t in range(n_periods + 1))
         return PeriodSplit(index=index, edges=edges, unit="month")
 
     ns = valid.to_numpy(dtype="datetime64[ns]").astype(np.int64)
@@ -249,7 +237,7 @@ def classify_cells(
 
 
 @dataclass(frozen=True, eq=False)
-class HotspotClassification:
+class HotspotClassification(GridOutput):
     """Per-cell hotspot class over time, per-period counts and Gi*, with all parameters.
 
     Arrays with a period axis are ``(n_periods, n_cells)``; ``z`` and ``p_fdr`` are NaN in
@@ -287,24 +275,11 @@ class HotspotClassification:
         return cols
 
     def _cells(self, include_empty: bool) -> NDArray[np.bool_] | None:
+        """All cells, or without ``include_empty`` those with incidents or a class."""
         if include_empty:
             return None
         shown: NDArray[np.bool_] = (self.counts.sum(axis=0) > 0) | (self.category != "no pattern")
         return shown
-
-    def to_geojson(self, *, include_empty: bool = True) -> dict[str, Any]:
-        """FeatureCollection of cell polygons (WGS84) with the class and ``"parameters"``."""
-        return grid_feature_collection(self.grid, self.columns(), self.parameters,
-                                       cells=self._cells(include_empty))
-
-    def to_frame(self, *, include_empty: bool = True) -> pd.DataFrame:
-        return grid_frame(self.grid, self.columns(), cells=self._cells(include_empty))
-
-    def write_geojson(self, path: str | Path, *, include_empty: bool = True) -> Path:
-        return write_geojson(path, self.to_geojson(include_empty=include_empty))
-
-    def write_csv(self, path: str | Path, *, include_empty: bool = True) -> Path:
-        return write_csv(path, self.to_frame(include_empty=include_empty))
 
     def summary(self) -> dict[str, int]:
         """Number of cells in each class."""
@@ -388,7 +363,7 @@ def hotspot_classify(
                               persistent_prop=persistent_prop, recent_prop=recent_prop,
                               recent_hot_prop=recent_hot_prop)
     gi_params = gi_params or {"weights": info}
-    gi_params.update(seed=seed, p_source=source, p_source_reason=reason)
+    gi_params.update(seed=seed_record(seed), p_source=source, p_source_reason=reason)
     params: dict[str, Any] = {
         "method": "hotspot classification over time",
         "crs_analysis": grid.crs,

@@ -24,20 +24,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike
 
-from saferplaces.analysis.geoout import (
-    grid_feature_collection,
-    grid_frame,
-    json_value,
-    write_csv,
-    write_geojson,
-)
+from saferplaces.analysis.geoout import GridOutput, json_value
 from saferplaces.analysis.gistar import (
     Alternative,
     GiStarResult,
@@ -83,7 +75,7 @@ def choose_p_value(
 
 
 @dataclass(frozen=True, eq=False)
-class HotspotResult:
+class HotspotResult(GridOutput):
     """Per-cell hotspot results on a grid, with every parameter used (``parameters``).
 
     Arrays are in cell order (see ``Grid``). ``z``, ``p``, ``p_sim``, ``p_fdr`` and
@@ -120,30 +112,14 @@ class HotspotResult:
         }
 
     def _cells(self, include_empty: bool) -> np.ndarray | None:
+        """All cells, or without ``include_empty`` those with incidents or a significant class
+        (so empty cells that are cold spots stay)."""
         if include_empty:
             return None
         keep = self.counts > 0
         if self.hotspot is not None:
             keep |= self.hotspot != "not significant"
         return keep
-
-    def to_geojson(self, *, include_empty: bool = True) -> dict[str, Any]:
-        """FeatureCollection of cell polygons (WGS84) with properties and ``"parameters"``.
-
-        ``include_empty=False`` leaves out cells with no incidents that are not cold spots.
-        """
-        return grid_feature_collection(self.grid, self.columns(), self.parameters,
-                                       cells=self._cells(include_empty))
-
-    def to_frame(self, *, include_empty: bool = True) -> pd.DataFrame:
-        """One row per cell: id, row, col, x, y, lon, lat, then the properties."""
-        return grid_frame(self.grid, self.columns(), cells=self._cells(include_empty))
-
-    def write_geojson(self, path: str | Path, *, include_empty: bool = True) -> Path:
-        return write_geojson(path, self.to_geojson(include_empty=include_empty))
-
-    def write_csv(self, path: str | Path, *, include_empty: bool = True) -> Path:
-        return write_csv(path, self.to_frame(include_empty=include_empty))
 
     def summary(self) -> dict[str, Any]:
         """Headline numbers: cells, incidents counted, hot and cold cells."""

@@ -67,9 +67,9 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
 
     first_month, last_month = assessment_year(first_month, last_month)
     run = AssessmentRun.objects.create(first_month=first_month, last_month=last_month, config_toml=config_text)
-    with progress_bars() as progress:
+    with progress_bars("assessment") as progress:
         try:
-            execute_run(run, progress=lambda stage, done, total: progress("assessment", done, total))
+            execute_run(run, progress=progress)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -107,9 +107,9 @@ def deep_dive(topic: str, first_month: str | None, last_month: str | None, out_d
 
     run = AssessmentRun.objects.create(kind=RunKind.DEEP_DIVE, topic=topic, first_month=first_month,
                                        last_month=last_month)
-    with progress_bars() as progress:
+    with progress_bars("deep dive") as progress:
         try:
-            execute_run(run, progress=lambda stage, done, total: progress("deep dive", done, total))
+            execute_run(run, progress=progress)
         except (KeyError, ValueError) as exc:
             raise click.ClickException(str(exc).strip("'\"")) from None
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -44,14 +44,16 @@ def setup_django(*, migrate: bool = True) -> None:
 
 
 @contextmanager
-def progress_bars() -> Iterator[Progress]:
-    """A ``progress(stage, done, total)`` callback drawing one rich bar per stage."""
+def progress_bars(label: str | None = None) -> Iterator[Progress]:
+    """A ``progress(stage, done, total)`` callback drawing one rich bar per stage; with a
+    ``label``, every stage draws on one bar of that name."""
     with RichProgress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=False,
                   disable=not console.is_terminal and not env_bool("SAFERPLACES_PROGRESS")) as bars:
         tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
+            stage = label or stage
             if stage not in tasks:
                 tasks[stage] = bars.add_task(stage, total=total)
             bars.update(tasks[stage], completed=done, total=total)

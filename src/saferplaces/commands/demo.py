@@ -34,15 +34,16 @@ def generate(directory: Path, seed: int, months: int, scale: float, no_trend: bo
 def load_demo(directory: Path, progress: Progress) -> dict[str, IngestReport]:
     """Ingest a generated demo town (areas first, so every incident is assigned as it loads)."""
     from saferplaces.apps.incidents.services import import_areas, ingest_mapped, ingest_police_uk
+    from saferplaces.demo.inputs import AREA_FILES, PARTNER_FILES
     from saferplaces.ingest.mapped import load_mapping
 
-    for name, kind in (("lsoas", "lsoa"), ("neighbourhoods", "neighbourhood"),
-                       ("town-centre", "town-centre"), ("pspo", "pspo")):
-        import_areas(directory / "areas" / f"{name}.geojson", kind, progress=progress)
+    # the store finds each file's code and name fields itself, as for any boundary file
+    for area_file, (kind, _, _) in AREA_FILES.items():
+        import_areas(directory / area_file, kind, progress=progress)
     reports = {"police-uk": ingest_police_uk([directory / "police-uk"], progress=progress)}
-    for name in ("council-asb", "fire-deliberate", "local-incidents"):
-        reports[name] = ingest_mapped([directory / "partner" / f"{name}.csv"], load_mapping(name),
-                                      progress=progress)
+    for partner_file, mapping in PARTNER_FILES.items():
+        reports[mapping] = ingest_mapped([directory / partner_file], load_mapping(mapping),
+                                         progress=progress)
     for name, report in reports.items():
         if not report.ok:
             raise click.ClickException(f"demo file {name} was rejected: {report.files[0].error}")

@@ -20,6 +20,7 @@ from saferplaces.analysis.frame import FLAG_COLUMNS, INCIDENT_COLUMNS, local_wal
 from saferplaces.ingest.boundaries import read_boundaries
 from saferplaces.ingest.mapped import load_mapping, parse_mapped
 from saferplaces.ingest.policeuk import discover, read_file
+from saferplaces.periods import DEFAULT_PERIOD_MONTHS, default_period
 from saferplaces.spatial import AreaIndex, assign_points
 from saferplaces.strategic.inputs import AssessmentInputs, Entered, Period
 
@@ -113,13 +114,11 @@ def load_town(folder: str | Path) -> DemoTown:
     return DemoTown(incidents, membership, areas, truth, str(root))
 
 
-def demo_inputs(town: DemoTown, *, months: int = 12, entered: Entered | None = None,
+def demo_inputs(town: DemoTown, *, months: int = DEFAULT_PERIOD_MONTHS, entered: Entered | None = None,
                 previous: dict[str, Any] | None = None) -> AssessmentInputs:
     """Assessment inputs for the last ``months`` months of a demo town, labelled synthetic."""
-    last = pd.Period(town.last_month, freq="M")
-    first = last - (months - 1)
     return AssessmentInputs(
         incidents=town.incidents, membership=town.membership, areas=town.areas,
-        period=Period(str(first), str(last)), entered=entered or Entered(),
+        period=Period(*default_period(town.last_month, months)), entered=entered or Entered(),
         previous=previous, synthetic=True,
     )

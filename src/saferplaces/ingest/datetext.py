@@ -23,6 +23,7 @@ import pandas as pd
 
 from saferplaces.analysis.frame import as_local
 from saferplaces.ingest.errors import IngestError, RowProblem
+from saferplaces.periods import is_month
 
 #: Day-first forms tried in turn when a column is not ISO 8601 (the first that fits every row).
 DAY_FIRST_FORMATS: tuple[str, ...] = (
@@ -31,7 +32,6 @@ DAY_FIRST_FORMATS: tuple[str, ...] = (
 )
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
-_YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 _SHOWN = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm", "%S": "ss",
           "%b": "Mon", "%B": "Month"}
 
@@ -58,7 +58,7 @@ def _try(values: pd.Series, fmt: str) -> pd.Series:
 def _reason(value: str, why: str) -> str:
     if not value:
         return "is empty (every row needs a date)"
-    if _YEAR_MONTH.fullmatch(value):
+    if is_month(value):
         return "has only a year and month: the day is unknown"
     return why
 

@@ -8,22 +8,82 @@ the panel report and its public-safe version. ``deep_dive`` (one topic over any 
 next) answer the year's follow-up questions.
 """
 
-from saferplaces.strategic.config import AssessmentConfig, ConfigError, load_config
-from saferplaces.strategic.deepdive import DeepDiveResult, deep_dive, render_deep_dive_html
-from saferplaces.strategic.disclosure import public_view
-from saferplaces.strategic.engine import AssessmentResult, CandidateResult, run_assessment
-from saferplaces.strategic.inputs import (
-    AssessmentInputs,
-    Entered,
-    EnteredScore,
-    HorizonItem,
-    Period,
-    Recommendation,
-    Target,
-)
-from saferplaces.strategic.monitoring import MonitoringResult, PriorityMonitor, monitoring
-from saferplaces.strategic.report import render_html, render_pdf, write_reports
-from saferplaces.strategic.streetweek import StreetWeekArea, StreetWeekResult, street_weeks
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from saferplaces.strategic.config import AssessmentConfig, ConfigError, load_config
+    from saferplaces.strategic.deepdive import DeepDiveResult, deep_dive
+    from saferplaces.strategic.disclosure import public_view
+    from saferplaces.strategic.engine import run_assessment
+    from saferplaces.strategic.inputs import (
+        AssessmentInputs,
+        Entered,
+        EnteredScore,
+        HorizonItem,
+        Period,
+        Recommendation,
+        Target,
+    )
+    from saferplaces.strategic.monitoring import MonitoringResult, PriorityMonitor, monitoring
+    from saferplaces.strategic.report import (
+        render_deep_dive_html,
+        render_html,
+        render_pdf,
+        write_reports,
+    )
+    from saferplaces.strategic.results import AssessmentResult, CandidateResult
+    from saferplaces.strategic.streetweek import StreetWeekArea, StreetWeekResult, street_weeks
+
+# each public name and the module it comes from, imported on first use (PEP 562), so that
+# importing one submodule (``strategic.inputs``) does not load the reports and matplotlib
+_MODULE_OF: dict[str, str] = {
+    "AssessmentConfig": "config", "ConfigError": "config", "load_config": "config",
+    "DeepDiveResult": "deepdive", "deep_dive": "deepdive",
+    "public_view": "disclosure",
+    "run_assessment": "engine",
+    "AssessmentInputs": "inputs", "Entered": "inputs", "EnteredScore": "inputs",
+    "HorizonItem": "inputs", "Period": "inputs", "Recommendation": "inputs", "Target": "inputs",
+    "MonitoringResult": "monitoring", "PriorityMonitor": "monitoring", "monitoring": "monitoring",
+    "render_deep_dive_html": "report", "render_html": "report", "render_pdf": "report",
+    "write_reports": "report",
+    "AssessmentResult": "results", "CandidateResult": "results",
+    "StreetWeekArea": "streetweek", "StreetWeekResult": "streetweek",
+    "street_weeks": "streetweek",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """This package, keeping ``monitoring`` the function when its submodule ``monitoring`` is
+    imported (the import system then sets the submodule as the package's attribute), as the
+    eager ``from ... import monitoring`` did."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (_MODULE_OF.get(name) == name and isinstance(value, types.ModuleType)
+                and value.__name__ == f"{__name__}.{name}"):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "AssessmentConfig",

@@ -25,6 +25,7 @@ import numpy as np
 
 from saferplaces.analysis.harm import normalise_category
 from saferplaces.strategic.config import AssessmentConfig, Selector
+from saferplaces.strategic.disclosure import is_sensitive
 
 __all__ = ["Candidate", "KIND_LABELS", "build_candidates", "slug"]
 
@@ -77,14 +78,6 @@ class Candidate:
         }
 
 
-def _sensitive(categories: tuple[str, ...], flags: tuple[str, ...],
-               config: AssessmentConfig) -> bool:
-    public = config.section("public")
-    names = {normalise_category(c) for c in public["sensitive_categories"]}
-    return (any(normalise_category(c) in names for c in categories)
-            or any(f in public["sensitive_flags"] for f in flags))
-
-
 def _detail_for_police(categories: tuple[str, ...], config: AssessmentConfig
                        ) -> tuple[Selector, ...]:
     mapping = config.section("detail_categories")
@@ -133,7 +126,7 @@ def build_candidates(sources: np.ndarray, categories: np.ndarray, in_year: np.nd
             out.append(Candidate(
                 id=f"{slug(source)}:{slug(category)}", name=category, kind="police-uk",
                 selectors=(sel,), detail_selectors=_detail_for_police((category,), config),
-                sensitive=_sensitive((category,), (), config)))
+                sensitive=is_sensitive((category,), (), config)))
         else:
             if not settings["other_categories"]:
                 continue
@@ -145,7 +138,7 @@ def build_candidates(sources: np.ndarray, categories: np.ndarray, in_year: np.nd
             out.append(Candidate(
                 id=f"{slug(source)}:{slug(category)}", name=category, kind="local",
                 selectors=(sel,), detail_selectors=(sel,),
-                sensitive=_sensitive((category,), (), config),
+                sensitive=is_sensitive((category,), (), config),
                 description=f"from the {label}"))
     for theme in config.themes:
         detail: list[Selector] = []
@@ -163,6 +156,6 @@ def build_candidates(sources: np.ndarray, categories: np.ndarray, in_year: np.nd
         out.append(Candidate(
             id=f"theme:{theme.id}", name=theme.name, kind="theme", selectors=theme.select,
             detail_selectors=tuple(detail),
-            sensitive=theme.sensitive or _sensitive(tuple(cats), tuple(flags), config),
+            sensitive=theme.sensitive or is_sensitive(tuple(cats), tuple(flags), config),
             breakdown=theme.breakdown, description=theme.description))
     return out

@@ -25,6 +25,7 @@ from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from saferplaces.geo import to_bng  # noqa: E402
+from saferplaces.periods import month_name  # noqa: E402
 
 __all__ = ["bar_chart", "clear_cache", "column_chart", "figure_uri", "history_chart", "hotspot_map",
            "year_on_year_chart"]
@@ -102,18 +103,13 @@ def year_on_year_chart(months: Sequence[str], monthly: Sequence[int], n_months: 
                 label="year before")
     ax.plot(x, this, color=BLUE, marker="o", markersize=3, label="assessment year")
     ax.set_xticks(x)
-    ax.set_xticklabels([_short_month(m) for m in labels], fontsize=7)
+    ax.set_xticklabels([month_name(m, short=True) for m in labels], fontsize=7)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("incidents per month", fontsize=8)
     ax.set_title(title, fontsize=9, loc="left")
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     _style(ax)
     return figure_uri(fig)
-
-
-def _short_month(month: str) -> str:
-    names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    return names[int(month[5:7]) - 1]
 
 
 @_memo

@@ -19,28 +19,16 @@ from saferplaces.analysis.grid import Grid, make_grid
 from saferplaces.analysis.harm import HarmWeights, load_weights, normalise_category
 from saferplaces.analysis.references import placeholder_mask
 from saferplaces.geo import to_bng
-from saferplaces.periods import month_at as month_label
+from saferplaces.periods import month_at, month_number, month_numbers
 from saferplaces.strategic.config import AssessmentConfig, Selector
 from saferplaces.strategic.inputs import AssessmentInputs, Period
 
-__all__ = ["Context", "month_index", "month_label", "prepare"]
-
-
-def month_index(values: Any) -> np.ndarray:
-    """Months since January 1970 (int) of datetime-like values."""
-    s = pd.to_datetime(pd.Series(values))
-    months: np.ndarray = (s.dt.year.to_numpy() * 12 + s.dt.month.to_numpy() - 1
-                          - 1970 * 12).astype(np.int64)
-    return months
-
-
-def _period_index(month: str) -> int:
-    return int(month_index([month + "-01"])[0])
+__all__ = ["Context", "prepare"]
 
 
 @dataclass(eq=False)
 class Context:
-    """Prepared arrays for one run (internal to the assessment package)."""
+    """Prepared arrays for one run (internal to the strategic package)."""
 
     inputs: AssessmentInputs
     config: AssessmentConfig
@@ -175,8 +163,8 @@ def _harmonise(recorded: np.ndarray, source: np.ndarray, months: np.ndarray, fir
                last: int, config: AssessmentConfig) -> tuple[Harmonisation, np.ndarray]:
     """police.uk types harmonised over the history (``analysis.classification``)."""
     police = source == config.section("sources")["police_uk"]
-    h = harmonise_categories(recorded[police], months[police], first=month_label(first),
-                             last=month_label(last))
+    h = harmonise_categories(recorded[police], months[police], first=month_at(first),
+                             last=month_at(last))
     category = recorded.copy()
     if h.labels:
         category[police] = h.apply(recorded[police]).to_numpy(object)
@@ -192,10 +180,10 @@ def prepare(inputs: AssessmentInputs, config: AssessmentConfig) -> Context:
     if history < 2 * n_months:
         raise ValueError(f"assessment.history_months ({history}) must cover the assessment "
                          f"period and the one before it ({2 * n_months} months)")
-    cur_end = _period_index(period.last_month)
+    cur_end = month_number(period.last_month)
     cur = (cur_end - n_months + 1, cur_end)
     prev = (cur[0] - n_months, cur[0] - 1)
-    month = month_index(df["month"]) if len(df) else np.zeros(0, np.int64)
+    month = month_numbers(df["month"]) if len(df) else np.zeros(0, np.int64)
     first_data = int(month.min()) if month.size else cur[0]
     hist_start = max(cur_end - history + 1, first_data)
     if month.size == 0 or not ((month >= cur[0]) & (month <= cur[1])).any():

@@ -17,17 +17,17 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-import jinja2
 import numpy as np
 
 from saferplaces.analysis.frame import FLAG_COLUMNS
 from saferplaces.analysis.jsonable import json_value
 from saferplaces.analysis.stats import poisson_ctest
+from saferplaces.periods import month_at
 from saferplaces.strategic.candidates import Candidate, build_candidates
 from saferplaces.strategic.config import AssessmentConfig
-from saferplaces.strategic.context import month_label, prepare
+from saferplaces.strategic.context import prepare
 from saferplaces.strategic.disclosure import public_deep_dive
-from saferplaces.strategic.engine import AreaOutline, _outlines
+from saferplaces.strategic.engine import area_outlines
 from saferplaces.strategic.findings import finding, finding_plain
 from saferplaces.strategic.inputs import AssessmentInputs, Period
 from saferplaces.strategic.measures import (
@@ -46,6 +46,7 @@ from saferplaces.strategic.measures import (
     vulnerability_measure,
 )
 from saferplaces.strategic.records import Record
+from saferplaces.strategic.results import AreaOutline
 
 __all__ = [
     "Composition",
@@ -56,7 +57,6 @@ __all__ = [
     "PeriodComparison",
     "QuarterCount",
     "deep_dive",
-    "render_deep_dive_html",
 ]
 
 
@@ -248,7 +248,7 @@ def deep_dive(inputs: AssessmentInputs, config: AssessmentConfig, topic: str) ->
     evidence = hotspot_evidence(yearly, volume)
 
     matrix = monthly_matrix(ctx, {"topic": volume})
-    months = tuple(month_label(ctx.hist_start + i) for i in range(matrix.shape[1]))
+    months = tuple(month_at(ctx.hist_start + i) for i in range(matrix.shape[1]))
     monthly = tuple(int(v) for v in matrix.loc["topic"].tolist())
     quarters: dict[str, list[int]] = {}
     for label, value in zip(months, monthly, strict=True):
@@ -287,14 +287,14 @@ def deep_dive(inputs: AssessmentInputs, config: AssessmentConfig, topic: str) ->
     plain = finding_plain(cand.name, m, hot_cells=evidence.hot_cells if evidence else None,
                           top_area_name=ranked[0].name if ranked else None, when=words,
                           comparison=comparison)
-    p_first = Period(month_label(ctx.cur[0] - 12), month_label(ctx.cur[1] - 12))
+    p_first = Period(month_at(ctx.cur[0] - 12), month_at(ctx.cur[1] - 12))
     return DeepDiveResult(
         topic=cand, period=inputs.period, same_period_last_year=p_first,
-        period_before=Period(month_label(ctx.prev[0]), month_label(ctx.prev[1])),
+        period_before=Period(month_at(ctx.prev[0]), month_at(ctx.prev[1])),
         synthetic=inputs.synthetic, measures=m, months=months, monthly=monthly,
         quarterly=quarterly, composition=composition, areas=areas, hotspots=evidence,
         finding=text, finding_plain=plain, area_kind=ctx.area_kind,
-        area_outlines=tuple(_outlines(ctx)),
+        area_outlines=tuple(area_outlines(ctx)),
         grid={k: v for k, v in ctx.grid.to_dict().items()
               if k in ("kind", "x0", "y0", "cell_size", "nrows", "ncols", "crs")},
         parameters=DeepDiveParameters(
@@ -303,27 +303,3 @@ def deep_dive(inputs: AssessmentInputs, config: AssessmentConfig, topic: str) ->
             harm_weights=ctx.harm_table.name, hotspots=dict(config.section("hotspots"))),
     )
 
-
-def render_deep_dive_html(result: DeepDiveResult, *, public: bool = False) -> str:
-    """The deep dive as one self-contained HTML page (charts embedded as data URIs)."""
-    from saferplaces.strategic import charts
-    from saferplaces.strategic.report import environment
-
-    data = result.to_dict(public=public)
-    images = {"history": charts.history_chart(
-        data["months"], {data["topic"]["name"]: data["monthly"]},
-        f"{data['topic']['name']}: monthly incidents")}
-    q = [r for r in data["quarterly"] if r["complete"]]
-    if q:
-        images["quarterly"] = charts.column_chart([r["quarter"] for r in q],
-                                                  [r["count"] for r in q],
-                                                  f"{data['topic']['name']}: by quarter")
-    hs = data.get("hotspots")
-    if hs and not hs.get("withheld"):
-        cells = None if public else hs["cells"]
-        hot = hs["hot"] if public else [c[0] for c in hs["cells"] if c[2]]
-        new = hs["new"] if public else [c[0] for c in hs["cells"] if c[3]]
-        images["map"] = charts.hotspot_map(data["grid"], cells, hot, new, data["area_outlines"],
-                                           f"{data['topic']['name']}: where")
-    env: jinja2.Environment = environment()
-    return env.get_template("deep_dive.html.j2").render(d=data, public=public, images=images)

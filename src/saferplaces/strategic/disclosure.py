@@ -19,9 +19,31 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["public_deep_dive", "public_rows", "public_view"]
+from saferplaces.analysis.harm import normalise_category
+
+if TYPE_CHECKING:
+    from saferplaces.strategic.config import AssessmentConfig
+
+__all__ = ["hot_and_new_cells", "is_sensitive", "public_deep_dive", "public_rows", "public_view"]
+
+
+def is_sensitive(categories: tuple[str, ...], flags: tuple[str, ...],
+                 config: AssessmentConfig) -> bool:
+    """Whether a selection of ``categories`` and ``flags`` is sensitive: any category among
+    ``public.sensitive_categories`` (compared normalised) or any flag among
+    ``public.sensitive_flags``."""
+    public = config.section("public")
+    names = {normalise_category(c) for c in public["sensitive_categories"]}
+    return (any(normalise_category(c) in names for c in categories)
+            or any(f in public["sensitive_flags"] for f in flags))
+
+
+def hot_and_new_cells(cells: Sequence[Sequence[Any]]) -> tuple[list[Any], list[Any]]:
+    """The public ``hot`` and ``new`` lists (cell indices only, no counts) from a hotspot's
+    ``cells`` (``[index, count, hot, new]`` each)."""
+    return [c[0] for c in cells if c[2]], [c[0] for c in cells if c[3]]
 
 
 def _suppress(value: Any, threshold: int) -> bool:
@@ -66,8 +88,7 @@ def public_view(data: dict[str, Any]) -> dict[str, Any]:
                 hs["withheld"] = True
                 hs["areas_with_hot_cells"] = []
             else:
-                hs["hot"] = [c[0] for c in cells if c[2]]
-                hs["new"] = [c[0] for c in cells if c[3]]
+                hs["hot"], hs["new"] = hot_and_new_cells(cells)
         if not sensitive:
             continue
         public_rows(cand["areas"], ("count", "previous"), threshold,
@@ -102,8 +123,7 @@ def public_deep_dive(data: dict[str, Any], *, sensitive: bool) -> dict[str, Any]
         if sensitive:
             data["hotspots"] = {"withheld": True}
         else:
-            data["hotspots"]["hot"] = [c[0] for c in cells if c[2]]
-            data["hotspots"]["new"] = [c[0] for c in cells if c[3]]
+            data["hotspots"]["hot"], data["hotspots"]["new"] = hot_and_new_cells(cells)
     if sensitive:
         public_rows(data["areas"], ("count", "previous"), threshold,
                     derived=("rate", "harm_rate", "pct_change", "p_value", "p_adj"))

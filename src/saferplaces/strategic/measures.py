@@ -28,7 +28,8 @@ from saferplaces.analysis.hotspots import hotspots
 from saferplaces.analysis.repeats import repeat_victimisation
 from saferplaces.analysis.stats import benjamini_hochberg
 from saferplaces.analysis.trends import trend_table_from_counts
-from saferplaces.strategic.context import Context, month_label
+from saferplaces.periods import month_at
+from saferplaces.strategic.context import Context
 from saferplaces.strategic.records import Record
 
 __all__ = [
@@ -280,7 +281,7 @@ def monthly_matrix(ctx: Context, masks: dict[str, np.ndarray], *, start: int | N
         sel = ctx.month[m]
         sel = sel[(sel >= first) & (sel <= last)] - first
         rows[key] = np.bincount(sel, minlength=n)[:n]
-    cols = pd.DatetimeIndex([pd.Timestamp(month_label(first + i) + "-01") for i in range(n)])
+    cols = pd.DatetimeIndex([pd.Timestamp(month_at(first + i) + "-01") for i in range(n)])
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=cols).astype(np.int64)
     frame.columns.name = "month"
     frame.index.name = "candidate"
@@ -306,9 +307,9 @@ def trend_measures(ctx: Context, masks: dict[str, np.ndarray], starts: dict[str,
             continue
         counts = monthly_matrix(ctx, {k: masks[k] for k in keys}, start=start)
         result = trend_table_from_counts(
-            counts, end=month_label(ctx.cur[1]), window=n_months,
+            counts, end=month_at(ctx.cur[1]), window=n_months,
             trend_months=int(ctx.config.section("assessment")["history_months"]), alpha=alpha)
-        parts.append(result.table.assign(data_start=month_label(start)))
+        parts.append(result.table.assign(data_start=month_at(start)))
     table = pd.concat(parts).reindex(list(masks))
     for col, adj in (("p_value", "p_adj"), ("recent_p", "recent_p_adj"),
                      ("trend_p", "trend_p_adj")):

@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 
 from saferplaces.analysis.stats import poisson_ctest
+from saferplaces.periods import month_at
 from saferplaces.strategic.candidates import build_candidates
 from saferplaces.strategic.config import AssessmentConfig
-from saferplaces.strategic.context import month_label, prepare
+from saferplaces.strategic.context import prepare
 from saferplaces.strategic.inputs import AssessmentInputs, Period, Target
 from saferplaces.strategic.measures import repeat_measure
 from saferplaces.strategic.records import Record
@@ -102,7 +103,7 @@ def monitoring(inputs: AssessmentInputs, config: AssessmentConfig, priorities: S
         by_candidate[target.candidate] = target
     warnings: list[str] = []
     months = list(range(ctx.cur[0], ctx.cur[1] + 1))
-    labels = tuple(month_label(m) for m in months)
+    labels = tuple(month_at(m) for m in months)
     out = []
     for key in priorities:
         cand = candidates.get(key)

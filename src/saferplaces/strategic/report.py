@@ -1,4 +1,5 @@
-"""Reports: self-contained HTML (charts and maps embedded), PDF (WeasyPrint) and JSON.
+"""Reports: self-contained HTML (charts and maps embedded), PDF (WeasyPrint) and JSON, of an
+assessment and of a deep dive.
 
 The report is rendered from the result's JSON form, so the public version is built only from
 data that passed ``disclosure.public_view`` (the rules are in ``saferplaces.strategic.disclosure``).
@@ -11,18 +12,21 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from saferplaces.strategic import charts
 from saferplaces.strategic.config import DIMENSIONS
-from saferplaces.strategic.disclosure import public_view
-from saferplaces.strategic.engine import AssessmentResult
+from saferplaces.strategic.disclosure import hot_and_new_cells, public_view
 from saferplaces.strategic.findings import fmt_p, fmt_pct
-from saferplaces.strategic.inputs import PESTELO
+from saferplaces.strategic.results import AssessmentResult
+from saferplaces.vocab import PESTELO, PESTELO_LABELS
 
-__all__ = ["environment", "render_html", "render_pdf", "write_reports"]
+if TYPE_CHECKING:
+    from saferplaces.strategic.deepdive import DeepDiveResult
+
+__all__ = ["environment", "render_deep_dive_html", "render_html", "render_pdf", "write_reports"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -82,8 +86,7 @@ def _images(data: dict[str, Any], public: bool) -> dict[str, str]:
             cells, hot, new = None, hs.get("hot", []), hs.get("new", [])
         else:
             cells = hs["cells"]
-            hot = [cl[0] for cl in cells if cl[2]]
-            new = [cl[0] for cl in cells if cl[3]]
+            hot, new = hot_and_new_cells(cells)
         top = [a["code"] for a in c["areas"] if a.get("rank") is not None][:3]
         images[f"map:{key}"] = charts.hotspot_map(
             data["grid"], cells, hot, new, data["area_outlines"],
@@ -113,10 +116,31 @@ def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = Fal
     template = environment().get_template("report.html.j2")
     return template.render(
         d=data, public=public, images=_images(data, public), by_id=by_id, covers=covers,
-        dimensions=DIMENSIONS, horizon=horizon,
+        dimensions=DIMENSIONS, horizon=horizon, pestelo_labels=PESTELO_LABELS,
         priorities=[by_id[k] for k in data["priorities"]],
         top_areas=int(data["parameters"]["assessment"]["top_areas"]),
     )
+
+
+def render_deep_dive_html(result: DeepDiveResult, *, public: bool = False) -> str:
+    """The deep dive as one self-contained HTML page (charts embedded as data URIs)."""
+    data = result.to_dict(public=public)
+    images = {"history": charts.history_chart(
+        data["months"], {data["topic"]["name"]: data["monthly"]},
+        f"{data['topic']['name']}: monthly incidents")}
+    q = [r for r in data["quarterly"] if r["complete"]]
+    if q:
+        images["quarterly"] = charts.column_chart([r["quarter"] for r in q],
+                                                  [r["count"] for r in q],
+                                                  f"{data['topic']['name']}: by quarter")
+    hs = data.get("hotspots")
+    if hs and not hs.get("withheld"):
+        cells = None if public else hs["cells"]
+        hot, new = (hs["hot"], hs["new"]) if public else hot_and_new_cells(hs["cells"])
+        images["map"] = charts.hotspot_map(data["grid"], cells, hot, new, data["area_outlines"],
+                                           f"{data['topic']['name']}: where")
+    return environment().get_template("deep_dive.html.j2").render(d=data, public=public,
+                                                                  images=images)
 
 
 def render_pdf(html: str) -> bytes:

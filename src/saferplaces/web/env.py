@@ -35,7 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
             "PostgreSQL, e.g. `postgres://user:pass@host:5432/saferplaces`; used instead of SQLite when set"),
     Setting("SAFERPLACES_SECRET_KEY", "str", "saferplaces-local-only-not-for-production",
             "set a long random value for any shared deployment"),
-    Setting("SAFERPLACES_ALLOWED_HOSTS", "list", ("127.0.0.1", "localhost", "testserver"),
+    Setting("SAFERPLACES_ALLOWED_HOSTS", "list", ("127.0.0.1", "localhost"),
             "host names the web app answers to, separated by commas"),
     Setting("SAFERPLACES_DEBUG", "bool", False, "Django debug pages (never on a shared deployment)"),
     Setting("SAFERPLACES_TILE_URL", "str", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",

@@ -11,11 +11,12 @@ they say what to do, and name the field. The templates are ``assessments/_field.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from saferplaces.periods import is_month
 
 __all__ = [
     "DAY_PARTS",
@@ -41,8 +42,8 @@ class MonthInput(forms.MultiWidget):
 
     def decompress(self, value: Any) -> list[str | None]:
         """``"2025-01"`` as ``["1", "2025"]``; anything else as two empty boxes."""
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
-            year, month = value.split("-")
+        if is_month(value):
+            year, month = str(value).split("-")
             return [str(int(month)), year]
         return [None, None]
 

@@ -107,7 +107,7 @@ def test_a_new_run_stores_its_result_with_the_schema_version(db, monkeypatch):
     monkeypatch.setattr(services, "render_html", lambda result, *, public: "<html></html>")
     monkeypatch.setattr(services, "render_pdf", lambda html: b"%PDF")
     run = AssessmentRun(kind=RunKind.ANNUAL, first_month="2023-04", last_month="2024-03")
-    data, files = services._compute(run, mock.Mock(), mock.Mock(), lambda stage, pct: None)
+    data, files = services._compute(run, mock.Mock(), mock.Mock(), lambda stage, done, total: None)
     assert data == {"schema_version": SCHEMA_VERSION, **first_result()}
     assert json.loads(files[2][2]) == first_result()  # the JSON report is the engine's, unchanged
     assert load_annual(data).schema_version == 1

@@ -211,7 +211,8 @@ def street_week_areas_for_user(user: User) -> tuple[str | None, QuerySet[Area]]:
 
 
 def street_week_ranking_for_user(user: User, first_month: str, last_month: str, *,
-                                 exclude_months: int = 12) -> StreetWeekResult:
+                                 exclude_months: int = services.STREET_WEEK_EXCLUDE_MONTHS,
+                                 ) -> StreetWeekResult:
     """Areas ranked for the next Street Week over the months given, leaving out every area with
     a Street Week recorded from ``exclude_months`` before the last month onwards, including
     those held or planned after the last month of data (police.uk data arrive months late, and

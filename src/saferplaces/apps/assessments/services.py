@@ -15,7 +15,7 @@ from saferplaces.apps.assessments import models
 from saferplaces.apps.assessments.results import SCHEMA_VERSION
 from saferplaces.apps.incidents.models import Area, Incident
 from saferplaces.apps.incidents.services import area_membership, incident_frame, store_is_synthetic
-from saferplaces.periods import default_period
+from saferplaces.periods import DEFAULT_PERIOD_MONTHS, default_period
 from saferplaces.progress import Progress
 from saferplaces.strategic import (
     AssessmentInputs,
@@ -28,20 +28,21 @@ from saferplaces.strategic import (
     run_assessment,
 )
 from saferplaces.strategic.config import AssessmentConfig, config_from_dict
-from saferplaces.strategic.deepdive import DeepDiveResult, deep_dive, render_deep_dive_html
+from saferplaces.strategic.deepdive import DeepDiveResult, deep_dive
 from saferplaces.strategic.engine import AssessmentResult
 from saferplaces.strategic.monitoring import MonitoringResult, monitoring
-from saferplaces.strategic.report import render_html, render_pdf
+from saferplaces.strategic.report import render_deep_dive_html, render_html, render_pdf
 from saferplaces.strategic.streetweek import StreetWeekResult, street_weeks
-
-#: An internal step of a run: (stage, percent done).
-_Step = Callable[[str, int], None]
 
 __all__ = ["entered_inputs", "store_inputs", "execute_run", "previous_result", "REPORT_FORMATS",
            "latest_assessment", "latest_month", "latest_year", "monitor_priorities",
-           "rank_street_weeks", "recent_street_week_codes"]
+           "rank_street_weeks", "recent_street_week_codes", "STREET_WEEK_EXCLUDE_MONTHS"]
 
 REPORT_FORMATS = ("html", "pdf", "json")
+
+#: The Street Week ranking leaves out an area with a Street Week in this many months up to the
+#: last month of the period (or later).
+STREET_WEEK_EXCLUDE_MONTHS = 12
 
 
 def entered_inputs() -> Entered:
@@ -86,10 +87,14 @@ def store_inputs(first_month: str, last_month: str, *, previous: dict[str, Any] 
                             previous=previous, synthetic=store_is_synthetic())
 
 
-def _set(run: models.AssessmentRun, progress: Progress | None, stage: str, percent: int) -> None:
-    models.AssessmentRun.objects.filter(pk=run.pk).update(stage=stage, progress=percent)
-    if progress:
-        progress(stage, percent, 100)
+def _run_progress(run: models.AssessmentRun, progress: Progress | None) -> Progress:
+    """The progress of ``run`` in percent (``total`` is 100): each stage and percentage is
+    kept on the run (the run page shows it) and passed on to ``progress``."""
+    def report(stage: str, percent: int, total: int, /) -> None:
+        models.AssessmentRun.objects.filter(pk=run.pk).update(stage=stage, progress=percent)
+        if progress:
+            progress(stage, percent, total)
+    return report
 
 
 def _run_config(run: models.AssessmentRun) -> AssessmentConfig:
@@ -101,11 +106,11 @@ ReportFiles = list[tuple[str, bool, bytes]]
 
 
 def _report_files(result: AssessmentResult | DeepDiveResult, render: Callable[..., str],
-                  step: _Step) -> ReportFiles:
+                  step: Progress) -> ReportFiles:
     """HTML, PDF and JSON of a result, for the panel and the public."""
     files: ReportFiles = []
     for public in (False, True):
-        step(f"Writing the {'public' if public else 'panel'} report", 80 if public else 60)
+        step(f"Writing the {'public' if public else 'panel'} report", 80 if public else 60, 100)
         html = render(result, public=public)
         files.append(("html", public, html.encode("utf-8")))
         files.append(("pdf", public, render_pdf(html)))
@@ -115,7 +120,7 @@ def _report_files(result: AssessmentResult | DeepDiveResult, render: Callable[..
 
 
 def _compute(run: models.AssessmentRun, inputs: AssessmentInputs, config: AssessmentConfig,
-             step: _Step) -> tuple[dict[str, Any], ReportFiles]:
+             step: Progress) -> tuple[dict[str, Any], ReportFiles]:
     """The result as stored (JSON with its ``schema_version``, see ``results``) and the report
     files."""
     result: AssessmentResult | DeepDiveResult
@@ -133,12 +138,13 @@ def execute_run(run: models.AssessmentRun, progress: Progress | None = None) -> 
     A failure is recorded on the run (its message only: no data) and re-raised."""
     models.AssessmentRun.objects.filter(pk=run.pk).update(status=models.RunStatus.RUNNING, error="")
     try:
-        _set(run, progress, "Reading incidents from the store", 5)
+        step = _run_progress(run, progress)
+        step("Reading incidents from the store", 5, 100)
         config = _run_config(run)
         annual = run.kind == models.RunKind.ANNUAL
         inputs = store_inputs(run.first_month, run.last_month, previous=previous_result(run) if annual else None)
-        _set(run, progress, "Measuring and scoring", 20)
-        data, files = _compute(run, inputs, config, lambda stage, pct: _set(run, progress, stage, pct))
+        step("Measuring and scoring", 20, 100)
+        data, files = _compute(run, inputs, config, step)
         with transaction.atomic():
             models.ReportFile.objects.filter(run=run).delete()
             models.ReportFile.objects.bulk_create(
@@ -175,7 +181,7 @@ def latest_month() -> str | None:
     return None if last is None else str(pd.Period(last, "M"))
 
 
-def latest_year(months: int = 12) -> tuple[str, str] | None:
+def latest_year(months: int = DEFAULT_PERIOD_MONTHS) -> tuple[str, str] | None:
     """The latest ``months`` months of data in the store as ("YYYY-MM", "YYYY-MM"); None when
     the store is empty."""
     last = latest_month()
@@ -184,7 +190,7 @@ def latest_year(months: int = 12) -> tuple[str, str] | None:
     return default_period(last, months)
 
 
-def recent_street_week_codes(last_month: str, exclude_months: int = 12) -> set[str]:
+def recent_street_week_codes(last_month: str, exclude_months: int = STREET_WEEK_EXCLUDE_MONTHS) -> set[str]:
     """Codes of the areas with a Street Week ending in the ``exclude_months`` up to
     ``last_month`` or later (one query)."""
     # police.uk data arrive months late: a Street Week held since the data end, or planned, counts too
@@ -192,7 +198,8 @@ def recent_street_week_codes(last_month: str, exclude_months: int = 12) -> set[s
     return set(models.StreetWeek.objects.filter(end__gte=since).values_list("area_code", flat=True))
 
 
-def rank_street_weeks(first_month: str, last_month: str, *, exclude_months: int = 12,
+def rank_street_weeks(first_month: str, last_month: str, *,
+                      exclude_months: int = STREET_WEEK_EXCLUDE_MONTHS,
                       exclude: tuple[str, ...] = ()) -> StreetWeekResult:
     """Areas ranked for the next Street Week; areas with a Street Week ending in the
     ``exclude_months`` before the end of the period or later (or named in ``exclude``) are left out."""

@@ -13,8 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,12 +20,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from saferplaces.apps.assessments import access, forms, presenters
+from saferplaces.apps.assessments import access, forms, presenters, services
 from saferplaces.apps.assessments.models import AssessmentRun, RunKind, RunStatus
 from saferplaces.apps.assessments.presenters import CandidateChoices
 from saferplaces.apps.assessments.results import load_annual, load_deep_dive
 from saferplaces.apps.assessments.services import latest_month, latest_year
-from saferplaces.apps.assessments.tasks import run_assessment_task
+from saferplaces.apps.assessments.tasks import queue_run
 from saferplaces.periods import period_label
 from saferplaces.strategic.config import DEFAULT_CONFIG_PATH
 from saferplaces.vocab import AREA_KIND_LABELS
@@ -103,12 +101,7 @@ def start(request: HttpRequest) -> HttpResponse:
     form = forms.StartRunForm(request.POST)
     if not form.is_valid():
         return _index_page(request, form)
-    run = form.save(commit=False)
-    if isinstance(request.user, AnonymousUser):  # refused by require_analyst already
-        raise PermissionDenied
-    run.created_by = request.user
-    run.save()
-    run_assessment_task.enqueue(run.pk)
+    run = queue_run(form.save(commit=False), request.user)
     return redirect("assessments:run", pk=run.pk)
 
 
@@ -334,12 +327,7 @@ def start_deep_dive(request: HttpRequest) -> HttpResponse:
     form = forms.DeepDiveForm(request.POST, topics=_candidates(request)[1].every)
     if not form.is_valid():
         return _deep_dive_page(request, form)
-    run = form.save(commit=False)
-    if isinstance(request.user, AnonymousUser):  # refused by require_analyst already
-        raise PermissionDenied
-    run.created_by = request.user
-    run.save()
-    run_assessment_task.enqueue(run.pk)
+    run = queue_run(form.save(commit=False), request.user)
     return redirect("assessments:run", pk=run.pk)
 
 
@@ -437,5 +425,6 @@ def record_street_week(request: HttpRequest) -> HttpResponse:
     week = form.save()
     messages.success(request, f"Street Week in {week.area_name} recorded: "
                               f"{presenters.days_label(week.start, week.end)}. The ranking leaves "
-                              f"{week.area_name} out for the next 12 months.")
+                              f"{week.area_name} out for the next "
+                              f"{services.STREET_WEEK_EXCLUDE_MONTHS} months.")
     return redirect("assessments:street-weeks")

@@ -19,7 +19,7 @@ from saferplaces.apps.incidents.services import store_status
 from saferplaces.ingest.mapped import load_mapping, shipped_mappings
 from saferplaces.ingest.policeuk import SOURCE as POLICE_UK
 from saferplaces.periods import MONTH_PATTERN as MONTH
-from saferplaces.periods import month_label
+from saferplaces.periods import month_label, shift_month
 from saferplaces.vocab import AREA_KIND_LABELS
 
 __all__ = [
@@ -150,12 +150,8 @@ def months_available(source: str | None = None) -> list[str]:
 
 
 def _calendar_months(last: str, count: int) -> list[str]:
-    year, month = int(last[:4]), int(last[5:])
-    out = []
-    for _ in range(count):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return out[::-1]
+    """The ``count`` months ending with ``last`` (``YYYY-MM``), oldest first."""
+    return [shift_month(last, -back) for back in range(count - 1, -1, -1)]
 
 
 def category_colours(categories: list[str]) -> dict[str, str]:

@@ -36,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from saferplaces.analysis.frame import FLAG_COLUMNS
 from saferplaces.apps.incidents import store_postgres, store_sqlite
@@ -141,8 +142,7 @@ def stored_versions(source: str, refs: pd.Series, units: pd.DataFrame | None = N
         if found:
             known = pa.array([row[1] for row in found], type=pa.string())
             wanted = refs[~pc.is_in(arrow_strings(refs), value_set=known).to_numpy()].tolist()
-        find = store_postgres.find_by_refs if is_postgres() else store_sqlite.find_by_refs
-        found.extend(find(cursor, INCIDENT_TABLE, names, source, wanted))
+        found.extend(_find_by_refs(cursor, names, source, wanted))
     table = np.array(found, dtype=object).reshape(len(found), len(KEY_COLUMNS))
     keys = pd.DataFrame({
         "id": table[:, 0].astype(np.int64),
@@ -152,6 +152,19 @@ def stored_versions(source: str, refs: pd.Series, units: pd.DataFrame | None = N
         "unit": np.array(in_units + [-1] * (len(found) - len(in_units)), dtype=np.int64),
     })
     return keys.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def _find_by_refs(cursor: CursorWrapper, names: str, source: str,
+                  refs: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Incidents (columns ``names``) from ``source`` whose reference is among ``refs``, a chunk
+    of references per statement (each database's statement and chunk size)."""
+    backend = store_postgres if is_postgres() else store_sqlite
+    size: int = backend.IDS_PER_STATEMENT
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(refs), size):
+        cursor.execute(*backend.refs_query(INCIDENT_TABLE, names, source, list(refs[start: start + size])))
+        found.extend(cursor.fetchall())
+    return found
 
 
 def stored_rows(ids: np.ndarray) -> pd.DataFrame:

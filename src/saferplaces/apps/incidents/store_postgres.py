@@ -29,8 +29,8 @@ from saferplaces.ingest.columns import STORE_COLUMNS, arrow_strings
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["IDS_PER_STATEMENT", "copy_incidents", "exclusive_access", "execute_raw", "find_by_refs",
-           "insert_rows", "lock_tables", "secondary_indexes", "sequence_last", "set_sequence",
+__all__ = ["IDS_PER_STATEMENT", "copy_incidents", "exclusive_access", "execute_raw",
+           "insert_rows", "lock_tables", "refs_query", "secondary_indexes", "sequence_last", "set_sequence",
            "update_incidents"]
 
 #: references looked up per statement (one array parameter each)
@@ -57,17 +57,11 @@ def lock_tables(tables: Iterable[str]) -> None:
             cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def find_by_refs(cursor: CursorWrapper, table: str, names: str, source: str,
-                 refs: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Rows (columns ``names``) of ``table`` from ``source`` whose reference is among ``refs``,
-    a chunk of references per statement."""
-    found: list[tuple[Any, ...]] = []
-    for start in range(0, len(refs), IDS_PER_STATEMENT):
-        chunk = list(refs[start: start + IDS_PER_STATEMENT])
-        cursor.execute(f"SELECT {names} FROM {table} WHERE source = %s AND source_ref = ANY(%s)",
-                       [source, chunk])
-        found.extend(cursor.fetchall())
-    return found
+def refs_query(table: str, names: str, source: str, refs: list[str]) -> tuple[str, list[Any]]:
+    """The statement and parameters selecting columns ``names`` of the rows of ``table`` from
+    ``source`` whose reference is among ``refs`` (at most ``IDS_PER_STATEMENT``, one array)."""
+    return (f"SELECT {names} FROM {table} WHERE source = %s AND source_ref = ANY(%s)",
+            [source, refs])
 
 
 def sequence_last(cursor: CursorWrapper, table: str) -> int:

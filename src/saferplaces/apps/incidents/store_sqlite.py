@@ -22,8 +22,8 @@ import pandas as pd
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
-__all__ = ["IDS_PER_STATEMENT", "LOAD_CACHE_KIB", "execute_raw", "find_by_refs", "insert_incidents",
-           "insert_rows", "larger_cache", "secondary_indexes", "sequence_last", "update_incidents"]
+__all__ = ["IDS_PER_STATEMENT", "LOAD_CACHE_KIB", "execute_raw", "insert_incidents", "insert_rows",
+           "larger_cache", "refs_query", "secondary_indexes", "sequence_last", "update_incidents"]
 
 #: SQLite's smallest limit on bound parameters per statement (999 before version 3.32)
 MAX_PARAMETERS = 999
@@ -41,17 +41,11 @@ def _raw() -> sqlite3.Connection:
     return cast(sqlite3.Connection, connection.connection)
 
 
-def find_by_refs(cursor: CursorWrapper, table: str, names: str, source: str,
-                 refs: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Rows (columns ``names``) of ``table`` from ``source`` whose reference is among ``refs``,
-    a chunk of references per statement."""
-    found: list[tuple[Any, ...]] = []
-    for start in range(0, len(refs), IDS_PER_STATEMENT):
-        chunk = list(refs[start: start + IDS_PER_STATEMENT])
-        cursor.execute(f"SELECT {names} FROM {table} WHERE source = %s AND source_ref IN "
-                       f"({', '.join(['%s'] * len(chunk))})", [source, *chunk])
-        found.extend(cursor.fetchall())
-    return found
+def refs_query(table: str, names: str, source: str, refs: list[str]) -> tuple[str, list[Any]]:
+    """The statement and parameters selecting columns ``names`` of the rows of ``table`` from
+    ``source`` whose reference is among ``refs`` (at most ``IDS_PER_STATEMENT``)."""
+    return (f"SELECT {names} FROM {table} WHERE source = %s AND source_ref IN "
+            f"({', '.join(['%s'] * len(refs))})", [source, *refs])
 
 
 def sequence_last(cursor: CursorWrapper, table: str) -> int:
