@@ -14,6 +14,7 @@ outputs as methods.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,7 @@ def write_csv(path: str | Path, frame: pd.DataFrame) -> Path:
     return path
 
 
-class GridOutput:
+class GridOutput(ABC):
     """GeoJSON and CSV output for a per-cell grid result (mixed into its dataclass).
 
     The result supplies ``grid``, ``parameters``, ``columns()`` (one value per cell for each
@@ -157,12 +158,13 @@ class GridOutput:
     grid: Grid
     parameters: dict[str, Any]
 
+    @abstractmethod
     def columns(self) -> Mapping[str, ArrayLike]:
         """The per-cell properties written to GeoJSON and CSV, in order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _cells(self, include_empty: bool) -> ArrayLike | None:
-        raise NotImplementedError
+        """The cells to write: ``None`` for all, else indices or a boolean mask."""
 
     def to_geojson(self, *, include_empty: bool = True) -> dict[str, Any]:
         """FeatureCollection of cell polygons (WGS84) with the properties and ``"parameters"``.
