@@ -11,8 +11,6 @@ next) answer the year's follow-up questions.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,7 +27,7 @@ if TYPE_CHECKING:
         Recommendation,
         Target,
     )
-    from saferplaces.strategic.monitoring import MonitoringResult, PriorityMonitor, monitoring
+    from saferplaces.strategic.monitor import MonitoringResult, PriorityMonitor, monitoring
     from saferplaces.strategic.report import (
         render_deep_dive_html,
         render_html,
@@ -48,7 +46,7 @@ _MODULE_OF: dict[str, str] = {
     "run_assessment": "engine",
     "AssessmentInputs": "inputs", "Entered": "inputs", "EnteredScore": "inputs",
     "HorizonItem": "inputs", "Period": "inputs", "Recommendation": "inputs", "Target": "inputs",
-    "MonitoringResult": "monitoring", "PriorityMonitor": "monitoring", "monitoring": "monitoring",
+    "MonitoringResult": "monitor", "PriorityMonitor": "monitor", "monitoring": "monitor",
     "render_deep_dive_html": "report", "render_html": "report", "render_pdf": "report",
     "write_reports": "report",
     "AssessmentResult": "results", "CandidateResult": "results",
@@ -68,21 +66,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-class _Package(types.ModuleType):
-    """This package, keeping ``monitoring`` the function when its submodule ``monitoring`` is
-    imported (the import system then sets the submodule as the package's attribute), as the
-    eager ``from ... import monitoring`` did."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if (_MODULE_OF.get(name) == name and isinstance(value, types.ModuleType)
-                and value.__name__ == f"{__name__}.{name}"):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

@@ -38,7 +38,7 @@ from saferplaces.apps.assessments.models import (
 from saferplaces.apps.assessments.services import REPORT_FORMATS
 from saferplaces.apps.incidents.models import Area
 from saferplaces.strategic.config import config_from_dict
-from saferplaces.strategic.monitoring import MonitoringResult
+from saferplaces.strategic.monitor import MonitoringResult
 from saferplaces.strategic.streetweek import StreetWeekResult
 
 __all__ = [

@@ -40,7 +40,7 @@ from saferplaces.apps.assessments.results import (
 from saferplaces.apps.assessments.services import REPORT_FORMATS
 from saferplaces.periods import month_label, period_label
 from saferplaces.strategic.findings import fmt_p, fmt_pct
-from saferplaces.strategic.monitoring import PriorityMonitor
+from saferplaces.strategic.monitor import PriorityMonitor
 from saferplaces.strategic.streetweek import StreetWeekArea
 
 __all__ = [

@@ -30,7 +30,7 @@ from saferplaces.strategic import (
 from saferplaces.strategic.config import AssessmentConfig, config_from_dict
 from saferplaces.strategic.deepdive import DeepDiveResult, deep_dive
 from saferplaces.strategic.engine import AssessmentResult
-from saferplaces.strategic.monitoring import MonitoringResult, monitoring
+from saferplaces.strategic.monitor import MonitoringResult, monitoring
 from saferplaces.strategic.report import render_deep_dive_html, render_html, render_pdf
 from saferplaces.strategic.streetweek import StreetWeekResult, street_weeks
 
