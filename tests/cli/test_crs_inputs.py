@@ -5,10 +5,8 @@ case files (``swapped-and-null-island``, ``geojson-crs-member``) give their righ
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,17 +14,15 @@ import pytest
 
 from saferplaces import geo
 from tests.conftest import DATA
+from tests.process import saferplaces
 
 SWAP_CASE = DATA / "cases" / "swapped-and-null-island"
 CRS_CASE = DATA / "cases" / "geojson-crs-member"
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["SAFERPLACES_DB"] = str(tmp_path / "db.sqlite3")
-    env["COLUMNS"] = "200"
-    return subprocess.run([sys.executable, "-m", "saferplaces.cli", *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
+    """The command as a user runs it, on its own SQLite store in ``tmp_path``."""
+    return saferplaces(*args, home=tmp_path)
 
 
 def points_file(tmp_path: Path, name: str, a: np.ndarray, b: np.ndarray, header: str = "x,y",

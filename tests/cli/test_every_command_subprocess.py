@@ -8,50 +8,35 @@ own process, with its own SQLite file, and check the exit code and what it print
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import click
 import pytest
 
 from saferplaces.cli import main
+from tests.process import environment, saferplaces
 
 pytestmark = pytest.mark.slow
-
-
-def saferplaces(*args: str, env: dict[str, str], cwd: Path, timeout: int = 300,
-                input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "saferplaces.cli", *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout, input=input_text)
-
-
-def fresh_env(database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["SAFERPLACES_DB"] = str(database)
-    return env
 
 
 @pytest.fixture(scope="module")
 def town(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A small synthetic town (a fifth of Colchester's volume), generated and loaded by the CLI."""
     home = tmp_path_factory.mktemp("town")
-    env = fresh_env(home / "store.sqlite3")
-    generated = saferplaces("generate", str(home / "files"), "--seed", "5", "--scale", "0.2",
-                            env=env, cwd=home)
+    generated = saferplaces("generate", str(home / "files"), "--seed", "5", "--scale", "0.2", home=home)
     assert generated.returncode == 0, generated.stderr
-    loaded = saferplaces("demo", "--dir", str(home / "files"), "--no-serve", env=env, cwd=home)
+    loaded = saferplaces("demo", "--dir", str(home / "files"), "--no-serve", home=home)
     assert loaded.returncode == 0, loaded.stderr
     truth = json.loads((home / "files" / "ground_truth.json").read_text(encoding="utf-8"))
-    return {"home": home, "env": env, "files": home / "files", "truth": truth}
+    return {"home": home, "files": home / "files", "truth": truth}
 
 
 def run_ok(town: dict, *args: str) -> str:
-    result = saferplaces(*args, env=town["env"], cwd=town["home"])
+    result = saferplaces(*args, home=town["home"])
     assert result.returncode == 0, f"saferplaces {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
     printed = result.stdout + result.stderr
     assert printed.strip(), f"saferplaces {' '.join(args)} printed nothing"
@@ -82,7 +67,7 @@ def test_every_command_has_a_fresh_process_test():
 
 @pytest.mark.parametrize("command", sorted(COVERED))
 def test_help_of_every_command_starts_in_a_fresh_process(command, tmp_path):
-    result = saferplaces(*command.split(), "--help", env=fresh_env(tmp_path / "db.sqlite3"), cwd=tmp_path)
+    result = saferplaces(*command.split(), "--help", home=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout
 
@@ -150,13 +135,13 @@ def test_deep_dive_monitor_and_street_weeks_run_in_fresh_processes(town):
 
 def test_users_add_and_list_in_fresh_processes(town):
     added = saferplaces("users", "add", "co-ordinator", "--analyst", "--password", "a-long-passphrase-1",
-                        env=town["env"], cwd=town["home"])
+                        home=town["home"])
     assert added.returncode == 0, added.stderr
     assert "co-ordinator  analyst" in run_ok(town, "users", "list")
 
 
 def test_worker_batch_runs_waiting_jobs_and_stops(town):
-    result = saferplaces("worker", "--batch", env=town["env"], cwd=town["home"], timeout=120)
+    result = saferplaces("worker", "--batch", home=town["home"], timeout=120)
     assert result.returncode == 0, result.stderr
 
 
@@ -169,7 +154,7 @@ def free_port() -> int:
 def test_serve_answers_on_its_port_in_a_fresh_process(town):
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "saferplaces.cli", "serve", "--port", str(port),
-                               "--no-worker"], env=town["env"], cwd=town["home"],
+                               "--no-worker"], env=environment(town["home"]), cwd=town["home"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60

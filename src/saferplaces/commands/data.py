@@ -22,21 +22,26 @@ def ingest() -> None:
     """Load incident files into the store (safe to repeat: nothing is added twice)."""
 
 
+def _short_name(name: str) -> str:
+    """A loaded file's own name: ``archive.zip!2024-03/2024-03-essex-street.csv`` gives the CSV's."""
+    return Path(name.split("!")[-1]).name
+
+
 def _print_ingest(report: IngestReport, skip_invalid: bool, reject_dir: Path | None = None) -> int:
     table = Table(title="Ingest", show_lines=False)
     counts = ("rows_read", "rows_added", "rows_updated", "rows_present", "rows_rejected")
     for column in ("file", "read", "added", "updated", "already present", "rejected"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for f in report.files:
-        table.add_row(Path(f.name.split("!")[-1]).name, *(str(getattr(f, a)) for a in counts))
+        table.add_row(_short_name(f.name), *(str(getattr(f, a)) for a in counts))
     table.add_row("total", *(str(report.total(a)) for a in counts), style="bold")
     out.print(table)
     for f in report.files:
         for notice in f.notices:  # a month loaded before from another download, records kept or repeated
-            out.print(f"{Path(f.name.split('!')[-1]).name}: {notice}", markup=False, highlight=False)
+            out.print(f"{_short_name(f.name)}: {notice}", markup=False, highlight=False)
     for f in report.files:
         for found in f.placeholders:  # UNKNOWN, N/A, 0... in a reference column: never a person
-            out.print(f"{Path(f.name.split('!')[-1]).name}: {found.describe()}", markup=False, highlight=False)
+            out.print(f"{_short_name(f.name)}: {found.describe()}", markup=False, highlight=False)
     status = 0
     for f in report.files:
         if f.error is not None:

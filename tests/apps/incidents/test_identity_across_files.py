@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +23,7 @@ from saferplaces.apps.incidents.services import import_areas, ingest_mapped, ing
 from saferplaces.ingest.mapped import load_mapping
 from saferplaces.ingest.policeuk import COLUMNS
 from tests.conftest import write_police_csv
+from tests.process import saferplaces
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,12 +35,8 @@ OLD_LSOA, NEW_LSOA = "E01021960", "E01034455"
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The command as a user runs it, on its own SQLite store."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["SAFERPLACES_DB"] = str(tmp_path / "db.sqlite3")
-    env["COLUMNS"] = "250"
-    return subprocess.run([sys.executable, "-m", "saferplaces.cli", *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
+    """The command as a user runs it, on its own SQLite store in ``tmp_path``."""
+    return saferplaces(*args, home=tmp_path)
 
 
 def totals(result: subprocess.CompletedProcess[str]) -> list[str]:
@@ -87,7 +82,7 @@ def test_same_crime_id_in_a_later_month_keeps_the_later_version_and_loads_the_ne
     assert "updated" in later.stdout and "IntegrityError" not in later.stderr
     assert totals(later) == ["2", "1", "1", "0", "0"]  # read, added, updated, already present, rejected
     assert status(tmp_path)["incidents"]["by_source"] == {"police-uk": 2}
-    stored = sqlite3.connect(tmp_path / "db.sqlite3").execute(
+    stored = sqlite3.connect(tmp_path / "store.sqlite3").execute(
         "SELECT id, month, outcome FROM incidents_incident WHERE source_ref = ?", [CRIME_X]).fetchall()
     assert stored == [(1, "2024-03-01", "Investigation complete; no suspect identified")]  # same id, later version
 
@@ -97,7 +92,7 @@ def test_council_case_whose_time_moved_across_the_month_keeps_the_later_time(tmp
         result = run(tmp_path, "ingest", "csv", "--mapping", "council-asb", str(SAME_REF / name))
         assert result.returncode == 0, result.stderr
     assert status(tmp_path)["incidents"]["by_source"] == {"council-asb": 3}
-    rows = sqlite3.connect(tmp_path / "db.sqlite3").execute(
+    rows = sqlite3.connect(tmp_path / "store.sqlite3").execute(
         "SELECT id, source_ref, month, occurred FROM incidents_incident ORDER BY id").fetchall()
     assert rows[0] == (1, "ASB-0001", "2024-02-01", "2024-02-01 00:10:00")  # 00:10 GMT: February, kept id 1
     assert [r[1] for r in rows] == ["ASB-0001", "ASB-0002", "ASB-0003"]
