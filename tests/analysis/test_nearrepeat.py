@@ -5,6 +5,8 @@ brute-force O(n²) pair counts (scipy ``pdist``), the exact permutation expectat
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -188,6 +190,7 @@ def test_parallel_kernels_give_the_same_tables_as_serial_ones(monkeypatch, fract
     x, y = rng.uniform(0, 900, 400), rng.uniform(0, 900, 400)
     t = rng.integers(0, 60, 400) + (rng.uniform(0, 1, 400) if fractional else 0)
     kwargs = {"distance_bands": DISTANCE_EDGES, "time_bands": TIME_EDGES, "iterations": 40}
+    monkeypatch.setattr(module, "_JIT_WORK", 0)
     serial = near_repeat(x, y, t, seed=3, **kwargs)
     monkeypatch.setattr(module, "_PARALLEL_PAIRS", 0)
     monkeypatch.setattr(module, "_PARALLEL_EVENTS", 0)
@@ -195,6 +198,164 @@ def test_parallel_kernels_give_the_same_tables_as_serial_ones(monkeypatch, fract
     np.testing.assert_array_equal(parallel.observed, serial.observed)
     np.testing.assert_array_equal(parallel.expected, serial.expected)
     np.testing.assert_array_equal(parallel.p_value, serial.p_value)
+
+
+# --------------------------------------------------------------------------------------------
+# Small problems: plain numpy kernels and the sweep give the numbers numba and the k-d tree give
+# --------------------------------------------------------------------------------------------
+
+ENGINES = {  # (_JIT_WORK, _SWEEP_CANDIDATES) forcing each kernel and each pair search
+    "numpy kernels, sweep": (10**18, 10**18),
+    "numpy kernels, k-d tree": (10**18, -1),
+    "compiled kernels, sweep": (0, 10**18),
+    "compiled kernels, k-d tree": (0, -1),
+}
+
+
+def events_with_ties(seed, fractional):
+    """Events with repeats at one address, repeated dates and (fractional) day differences that
+    rounding makes awkward (thirds, tenths)."""
+    rng = np.random.default_rng(seed)
+    n = 260
+    x, y = rng.uniform(0, 1500, n), rng.uniform(0, 1500, n)
+    x[:12], y[:12] = x[0], y[0]  # a dozen events at one address
+    x[12:20] = np.round(x[12:20], -1)  # some on a 10 m grid, so equal distances
+    t = rng.integers(0, 90, n).astype(float)
+    t[20:40] = t[20]  # twenty on one day
+    if fractional:
+        t += rng.choice([0.0, 0.1, 0.2, 0.3, 1 / 3, 2 / 3, 0.7], n)
+    return x, y, t
+
+
+@pytest.mark.parametrize("fractional", [False, True], ids=["whole days", "fractional days"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+def test_numpy_and_compiled_kernels_give_identical_tables(monkeypatch, fractional, seed, metric):
+    import saferplaces.analysis.nearrepeat as module
+
+    x, y, t = events_with_ties(seed, fractional)
+    kwargs = {"distance_bands": [0, 50, 100, 200], "time_bands": [0, 1, 7, 14.5], "seed": seed,
+              "metric": metric, "iterations": 99}  # 99: the compiled kernels take 32 a pass
+    results = {}
+    for name, (jit_work, sweep) in ENGINES.items():
+        monkeypatch.setattr(module, "_JIT_WORK", jit_work)
+        monkeypatch.setattr(module, "_SWEEP_CANDIDATES", sweep)
+        results[name] = (
+            near_repeat(x, y, t, **kwargs),
+            knox(x, y, t, 75.0, 7.0, permutations=99, seed=seed, metric=metric),
+        )
+    (table, test) = results["numpy kernels, sweep"]
+    assert table.observed[:-1, :-1].sum() > 0 and test.statistic > 0
+    for name, (other_table, other_test) in results.items():
+        for field in ("observed", "expected", "knox_ratio", "p_value"):
+            np.testing.assert_array_equal(getattr(other_table, field), getattr(table, field),
+                                          err_msg=f"{name}: {field}")
+        assert (other_test.statistic, other_test.p_sim) == (test.statistic, test.p_sim), name
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+def test_sweep_and_k_d_tree_find_the_same_pairs_in_the_same_rows(metric):
+    from saferplaces.analysis.nearrepeat_pairs import find_pairs
+
+    rng = np.random.default_rng(4)
+    x, y, _ = events_with_ties(4, False)
+    x[40:60] = x[60:80] + rng.choice([0.0, 100.0, 200.0], 20)  # pairs exactly on the edges
+    y[40:60] = y[60:80]
+    upper = np.array([50.0, 100.0, 200.0])
+
+    def pair_set(pairs):
+        event = np.argsort(pairs.position)  # input event at each number
+        a, b = event[pairs.i], event[pairs.j]
+        return sorted(zip(np.minimum(a, b), np.maximum(a, b), pairs.row, strict=True))
+
+    sweep = find_pairs(x, y, upper, metric, True, sweep_candidates=10**18)
+    tree = find_pairs(x, y, upper, metric, True, sweep_candidates=-1)
+    assert (sweep.search, tree.search) == ("sweep", "k-d tree")
+    assert pair_set(sweep) == pair_set(tree)
+    d = pdist(np.column_stack([x, y]), "cityblock" if metric == "manhattan" else "euclidean")
+    assert len(pair_set(sweep)) == int(np.sum(d <= 200.0)) > 0
+
+
+def test_sweep_bounds_its_memory_by_pieces_without_losing_pairs(monkeypatch):
+    import saferplaces.analysis.nearrepeat_pairs as pairs_module
+
+    rng = np.random.default_rng(8)
+    x, y = rng.uniform(0, 300, 400), rng.uniform(0, 300, 400)
+    upper = np.array([100.0, 200.0])
+    whole = pairs_module.find_pairs(x, y, upper, "euclidean", False, sweep_candidates=10**18)
+    monkeypatch.setattr(pairs_module, "_PAIR_PIECE", 97)
+    pieces = pairs_module.find_pairs(x, y, upper, "euclidean", False, sweep_candidates=10**18)
+    np.testing.assert_array_equal(pieces.i, whole.i)
+    np.testing.assert_array_equal(pieces.row, whole.row)
+    assert whole.i.size == int(np.sum(pdist(np.column_stack([x, y])) <= 200.0))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.float64])
+def test_numpy_shuffle_is_the_compiled_fisher_yates_with_the_same_draws(dtype):
+    from saferplaces.analysis.nearrepeat_kernels import fill_shuffled_serial
+    from saferplaces.analysis.nearrepeat_numpy import shuffled_dates
+
+    rng = np.random.default_rng(9)
+    dates = rng.integers(0, 30, 150).astype(dtype) + (dtype(0.5) if dtype is np.float64 else 0)
+    position = rng.permutation(150).astype(np.int64)
+    uniforms = rng.random((45, 150))
+    compiled = np.empty((150, 45), dtype=dtype)
+    fill_shuffled_serial(compiled, dates, uniforms, position)
+    plain = shuffled_dates(dates, uniforms, position)
+    np.testing.assert_array_equal(plain, compiled)
+    assert plain.dtype == dtype
+    for s in range(45):  # every column is a permutation of the dates
+        np.testing.assert_array_equal(np.sort(plain[:, s]), np.sort(dates))
+
+
+def test_pairs_within_time_compares_differences_as_the_counting_does():
+    from saferplaces.analysis.nearrepeat_numpy import pairs_within_time
+
+    rng = np.random.default_rng(10)
+    # tenths and thirds: t[i] + e and t[j] - t[i] <= e round differently for some pairs
+    t = np.sort(np.concatenate([rng.integers(0, 40, 300) + rng.choice([0.1, 0.2, 0.3, 0.7], 300),
+                                rng.integers(0, 40, 100) / 3.0, np.full(20, 12.3)]))
+    upper = np.array([0.0, 0.1, 0.4, 1 / 3, 7.0, 14.2, 28.0])
+    i, j = np.triu_indices(t.size, k=1)
+    brute = [int(np.sum(t[j] - t[i] <= e)) for e in upper]
+    assert list(pairs_within_time(t, upper)) == brute
+    t_plus = t[i] + upper[2]
+    assert np.any((t[j] <= t_plus) != (t[j] - t[i] <= upper[2]))  # the data do hit rounding
+
+
+def test_small_near_repeat_imports_neither_numba_nor_scipy_spatial():
+    code = """
+import sys
+import numpy as np
+from saferplaces.analysis.nearrepeat import near_repeat
+rng = np.random.default_rng(1)
+x, y, t = rng.uniform(0, 4000, 200), rng.uniform(0, 4000, 200), rng.integers(0, 365, 200)
+near_repeat(x, y, t, distance_bands=[0, 100, 200], time_bands=[0, 7, 14], iterations=99)
+near_repeat(x, y, t + 0.5, distance_bands=[0, 400], time_bands=[0, 28], iterations=999)
+loaded = [m for m in ("numba", "scipy.spatial", "pandas") if m in sys.modules]
+assert not loaded, loaded
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_small_near_repeat_command_does_not_import_numba(tmp_path):
+    from tests.process import environment
+
+    rows = ["x,y,date"] + [f"{600000 + 37 * k % 2000},{224000 + 53 * k % 2000},2025-01-{1 + k % 28:02d}"
+                           for k in range(200)]
+    (tmp_path / "events.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code = """
+import sys
+from saferplaces.cli import main
+main(["near-repeat", "--input", "events.csv", "--iterations", "99"], standalone_mode=False)
+loaded = [m for m in ("numba", "scipy.spatial") if m in sys.modules]
+assert not loaded, loaded
+"""
+    done = subprocess.run([sys.executable, "-c", code], env=environment(tmp_path), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Knox ratios" in done.stdout
 
 
 def test_datetime_dates_give_the_same_table_as_day_numbers():

@@ -10,18 +10,25 @@ Two statistics of one family:
   ``pointpats.spacetime.Knox``: the Poisson-approximation p-value and a permutation p-value.
 
 How it runs fast in little memory. All pairs of events closer than the largest distance band
-are found once with a k-d tree (memory proportional to those pairs, never n²). Because a
-permutation only re-labels the dates, each iteration just recounts the time difference of
-each stored pair (compiled with numba, several permutations per pass over the pairs, in
-parallel). The pairs farther apart than the largest distance band are never enumerated: the
-number of all pairs in each time band does not depend on the permutation (it is fixed by the
-multiset of dates), so it is counted once from the sorted dates, and the "beyond" distance row
-is that total minus the pairs within the distance bands. Likewise the "beyond" time column is
+are found once (``nearrepeat_pairs``: a sweep along x for small inputs, a k-d tree for large
+ones; memory proportional to those pairs, never n²). Because a permutation only re-labels the
+dates, each iteration just recounts the time difference of each stored pair, several
+permutations per pass over the pairs. Large problems (iterations × (stored pairs + 5 ×
+events) of at least ``JIT_WORK``) run compiled kernels (numba, in parallel); smaller ones run
+the plain numpy versions of the same kernels (``nearrepeat_numpy``), because importing numba
+and loading its machine code costs about 0.4 s, more than numpy takes on them. The two give
+the same numbers bit for bit: both draw the permutations from the same uniforms of the
+caller's numpy Generator, and a permutation shuffles the dates in input order, whatever
+numbering the pair search gave the events. The pairs farther apart than the largest distance
+band are never enumerated: the number of all pairs in each time band does not depend on the
+permutation (it is fixed by the multiset of dates), so it is counted once from the sorted dates,
+and the "beyond" distance row is that total minus the pairs within the distance bands. Likewise the "beyond" time column is
 the (fixed) number of pairs in each distance band minus the pairs within the time bands.
 
-Layout: this module holds the public functions and the engine that drives the compiled
-kernels (``nearrepeat_kernels``); the result types are in ``nearrepeat_result`` and the input
-checks in ``nearrepeat_inputs``. Import the public names from here. Seeds and the pseudo
+Layout: this module holds the public functions and the engine that drives the kernels
+(compiled in ``nearrepeat_kernels``, plain numpy in ``nearrepeat_numpy``); the pair search is in
+``nearrepeat_pairs``, the result types in ``nearrepeat_result`` and the input checks in
+``nearrepeat_inputs``. Import the public names from here. Seeds and the pseudo
 p-value come from :mod:`saferplaces.analysis.permutation`.
 
 References
@@ -41,14 +48,9 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-import numba
 import numpy as np
-import pandas as pd
-from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from saferplaces.analysis.nearrepeat_inputs import (
     as_days,
@@ -57,20 +59,16 @@ from saferplaces.analysis.nearrepeat_inputs import (
     check_precision,
     shared_location_fraction,
 )
-from saferplaces.analysis.nearrepeat_kernels import (
+from saferplaces.analysis.nearrepeat_numpy import (
     CountArray,
     DateArray,
     FloatArray,
     Int32Array,
-    RowArray,
-    count_chunks_fractional_days,
-    count_chunks_whole_days,
-    count_range_fractional_days,
-    count_range_whole_days,
-    fill_shuffled_parallel,
-    fill_shuffled_serial,
+    count_pairs,
     pairs_within_time,
+    shuffled_dates,
 )
+from saferplaces.analysis.nearrepeat_pairs import SWEEP_CANDIDATES, Pairs, find_pairs
 from saferplaces.analysis.nearrepeat_result import (
     KnoxResult,
     NearRepeatResult,
@@ -79,7 +77,11 @@ from saferplaces.analysis.nearrepeat_result import (
 )
 from saferplaces.analysis.permutation import Seed, as_generator, pseudo_p_value, seed_record
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
+    "JIT_WORK",
     "SHARED_LOCATION_WARN_FRACTION",
     "KnoxResult",
     "NearRepeatDataWarning",
@@ -119,9 +121,19 @@ P_VALUE_CONVENTION = (
     "one-sided for more pairs than expected, as the Near Repeat Calculator reports."
 )
 
+#: The compiled (numba) kernels run when iterations × (stored pairs + 5 × events) reaches
+#: this; below it the plain numpy kernels do, which are quicker there than importing numba and
+#: loading its cached machine code (0.35–0.45 s). Measured on 200 to 20,000 events: per
+#: iteration numpy takes about 6–10 ns a stored pair and 35–50 ns an event (the shuffle), the
+#: compiled kernels about 3–6 ns a pair, so the two break even between 5e7 and 1e8.
+JIT_WORK = 50_000_000
+
 # Permutations handled in one pass over the stored pairs: the permuted dates of one event for
 # all of them sit in two cache lines (32 int32 = 128 bytes).
 _PERMUTATIONS_PER_PASS = 32
+# The numpy kernels handle many permutations per pass (one Python step per event and pass),
+# as many as keep a block of events × permutations within this many dates.
+_NUMPY_BLOCK = 1 << 20
 
 
 class NearRepeatDataWarning(UserWarning):
@@ -138,150 +150,116 @@ class SnappedLocationWarning(NearRepeatDataWarning):
 
 # Whole-day differences are banded with a lookup table of this many entries at most.
 _MAX_LOOKUP_DAYS = 10_000_000
-# Pairs are turned into (i, j, row) in pieces of this many, to bound temporary memory.
-_PAIR_PIECE = 1 << 20
-# Below these sizes the kernels run serially (see the note in nearrepeat_kernels). Tests and
-# the benchmark set these two on this module to force the parallel kernels.
+# Below these sizes the compiled kernels run serially (see the note in nearrepeat_kernels).
+# Tests and the benchmark set these two on this module to force the parallel kernels, and
+# _JIT_WORK and _SWEEP_CANDIDATES to choose the kernels and the pair search.
 _PARALLEL_PAIRS = 200_000
 _PARALLEL_EVENTS = 20_000
-
-
-@dataclass(frozen=True)
-class _Pairs:
-    """Pairs of events within the largest distance band, events numbered in k-d tree order."""
-
-    i: Int32Array
-    j: Int32Array
-    row: RowArray  # distance row
-    order: NDArray[np.int64]  # original event index at each tree position
-    n_rows: int  # distance rows within the edges (incl. same location)
-
-
-def _find_pairs(
-    x: FloatArray,
-    y: FloatArray,
-    upper: FloatArray,
-    metric: str,
-    same_location: bool,
-) -> _Pairs:
-    """Every pair closer than ``upper[-1]`` (``metric`` distance, metres), found with a k-d
-    tree, with its distance row (``searchsorted`` on the upper edges; row 0 is distance 0
-    when ``same_location``)."""
-    tree = cKDTree(np.column_stack([x, y]))
-    # Renumber events in the tree's leaf order: spatial neighbours get nearby numbers, so the
-    # permuted dates the kernel reads for consecutive pairs are close together in memory.
-    order = tree.indices.astype(np.int64)
-    rank = np.empty(order.size, dtype=np.int32)
-    rank[order] = np.arange(order.size, dtype=np.int32)
-    r_max = float(upper[-1])
-    # Query a hair wider than the band, then decide membership with our own distance, which is
-    # the one the documentation states (the formula of scipy's pdist).
-    raw = tree.query_pairs(
-        r_max * (1.0 + 1e-9) + 1e-9,
-        p=1.0 if metric == "manhattan" else 2.0,
-        output_type="ndarray",
-    )
-    total = raw.shape[0]
-    pair_i = np.empty(total, dtype=np.int32)
-    pair_j = np.empty(total, dtype=np.int32)
-    pair_row = np.empty(total, dtype=np.uint8)
-    keep = np.empty(total, dtype=bool)
-    for lo in range(0, total, _PAIR_PIECE):
-        a = raw[lo : lo + _PAIR_PIECE, 0]
-        b = raw[lo : lo + _PAIR_PIECE, 1]
-        dx = x[a] - x[b]
-        dy = y[a] - y[b]
-        dist = np.abs(dx) + np.abs(dy) if metric == "manhattan" else np.sqrt(dx * dx + dy * dy)
-        row = np.searchsorted(upper, dist, side="left")
-        if same_location:
-            row += 1
-            row[dist == 0.0] = 0
-        piece = slice(lo, lo + a.size)
-        pair_i[piece] = rank[a]
-        pair_j[piece] = rank[b]
-        pair_row[piece] = row
-        keep[piece] = dist <= r_max
-    del raw
-    if not keep.all():
-        pair_i, pair_j, pair_row = pair_i[keep], pair_j[keep], pair_row[keep]
-    return _Pairs(
-        i=pair_i,
-        j=pair_j,
-        row=pair_row,
-        order=order,
-        n_rows=upper.size + (1 if same_location else 0),
-    )
+_JIT_WORK = JIT_WORK
+_SWEEP_CANDIDATES = SWEEP_CANDIDATES
 
 
 class _TimeCounter:
     """Counts the stored pairs per (distance row, time band) for blocks of date assignments,
-    choosing the whole-day kernel (lookup table) when every date is a whole number of days."""
+    choosing the whole-day kernel (lookup table) when every date is a whole number of days,
+    and the compiled kernels when ``iterations`` × (stored pairs + 5 × events) reaches
+    ``_JIT_WORK`` (see ``JIT_WORK``)."""
 
-    dates: DateArray
+    dates: DateArray  # in input order (what a permutation shuffles)
+    numbered: DateArray  # row position[e] holds event e's date (what the kernels read)
     lut: Int32Array
 
-    def __init__(self, pairs: _Pairs, days_tree: FloatArray, upper_t: FloatArray) -> None:
+    def __init__(self, pairs: Pairs, days: FloatArray, upper_t: FloatArray, iterations: int) -> None:
         self.pairs = pairs
         self.upper = upper_t
-        n_pairs = pairs.i.size
-        self.n_chunks = 1 if n_pairs < _PARALLEL_PAIRS else 4 * numba.get_num_threads()
-        self.parallel_shuffle = days_tree.size >= _PARALLEL_EVENTS
-        span = float(days_tree.max() - days_tree.min())
+        self.compiled = iterations * (pairs.i.size + 5 * days.size) >= _JIT_WORK
+        self.n_chunks = 1
+        if self.compiled and pairs.i.size >= _PARALLEL_PAIRS:
+            import numba
+
+            self.n_chunks = 4 * numba.get_num_threads()
+        self.parallel_shuffle = days.size >= _PARALLEL_EVENTS
+        span = float(days.max() - days.min())
         self.whole_days = bool(
-            np.all(days_tree == np.floor(days_tree))
+            np.all(days == np.floor(days))
             and span < 2**31 - 1
             and np.floor(upper_t[-1]) < _MAX_LOOKUP_DAYS
         )
         if self.whole_days:
-            self.dates = (days_tree - days_tree.min()).astype(np.int32)
+            self.dates = (days - days.min()).astype(np.int32)
             steps = np.arange(int(np.floor(upper_t[-1])) + 1, dtype=np.float64)
             self.lut = np.searchsorted(upper_t, steps, side="left").astype(np.int32)
         else:
-            self.dates = days_tree.astype(np.float64)
+            self.dates = days.astype(np.float64)
+        self.numbered = np.empty_like(self.dates)
+        self.numbered[pairs.position] = self.dates
 
     def count(self, block: DateArray) -> CountArray:
         """Inner counts (k, rows, time bands) for a (n_events, k) block of dates."""
         p = self.pairs
         k = block.shape[1]
         n_cols = self.upper.size
+        if not self.compiled:
+            lut = self.lut if self.whole_days else None
+            counts = count_pairs(p.i, p.j, p.row, block, self.upper, lut, p.n_rows)
+            return counts.transpose(2, 0, 1)
+        from saferplaces.analysis import nearrepeat_kernels as kernels
+
         if self.whole_days:
             partial = np.zeros((self.n_chunks, p.n_rows * n_cols * k), dtype=np.int64)
             lut_k = self.lut * k
             whole = cast(Int32Array, block)  # whole_days: the dates are int32
             if self.n_chunks == 1:
-                count_range_whole_days(
+                kernels.count_range_whole_days(
                     p.i, p.j, p.row, whole, lut_k, n_cols * k, 0, p.i.size, partial[0]
                 )
             else:
-                count_chunks_whole_days(p.i, p.j, p.row, whole, lut_k, n_cols * k, partial)
+                kernels.count_chunks_whole_days(p.i, p.j, p.row, whole, lut_k, n_cols * k, partial)
         else:
             partial = np.zeros((self.n_chunks, p.n_rows, n_cols, k), dtype=np.int64)
             fractional = cast(FloatArray, block)  # not whole_days: the dates are float64
             if self.n_chunks == 1:
-                count_range_fractional_days(
+                kernels.count_range_fractional_days(
                     p.i, p.j, p.row, fractional, self.upper, 0, p.i.size, partial[0]
                 )
             else:
-                count_chunks_fractional_days(p.i, p.j, p.row, fractional, self.upper, partial)
+                kernels.count_chunks_fractional_days(
+                    p.i, p.j, p.row, fractional, self.upper, partial
+                )
         total: CountArray = partial.sum(axis=0)
         return total.reshape(p.n_rows, n_cols, k).transpose(2, 0, 1)
 
     def observed(self) -> CountArray:
         """Inner counts (rows, time bands) for the observed dates."""
-        counts: CountArray = self.count(self.dates[:, None].copy())[0]
+        counts: CountArray = self.count(self.numbered[:, None].copy())[0]
         return counts
 
     def permuted(self, iterations: int, rng: np.random.Generator) -> CountArray:
         """Inner counts (iterations, rows, time bands) under random permutations of the dates
-        among the events, several permutations per pass over the pairs."""
+        among the events, several permutations per pass over the pairs. Permutation s shuffles
+        the dates in input order with the next n uniforms of ``rng`` (Fisher–Yates), so the
+        numbers do not depend on the kernels or on how the pair search numbered the events."""
         n = self.dates.size
         sims = np.empty((iterations, self.pairs.n_rows, self.upper.size), dtype=np.int64)
-        fill = fill_shuffled_parallel if self.parallel_shuffle else fill_shuffled_serial
+        per_pass = (
+            _PERMUTATIONS_PER_PASS if self.compiled else max(_PERMUTATIONS_PER_PASS, _NUMPY_BLOCK // n)
+        )
         done = 0
         while done < iterations:
-            k = min(_PERMUTATIONS_PER_PASS, iterations - done)
-            block = np.empty((n, k), dtype=self.dates.dtype)
-            fill(block, self.dates, rng.random((k, n)))
+            k = min(per_pass, iterations - done)
+            uniforms = rng.random((k, n))
+            if self.compiled:
+                from saferplaces.analysis import nearrepeat_kernels as kernels
+
+                fill = (
+                    kernels.fill_shuffled_parallel
+                    if self.parallel_shuffle
+                    else kernels.fill_shuffled_serial
+                )
+                block = np.empty((n, k), dtype=self.dates.dtype)
+                fill(block, self.dates, uniforms, self.pairs.position)
+            else:
+                block = shuffled_dates(self.dates, uniforms, self.pairs.position)
             sims[done : done + k] = self.count(block)
             done += k
         return sims
@@ -406,8 +384,8 @@ def near_repeat(
     n_pairs = n * (n - 1) // 2
     upper_d = d_edges[1:]
     upper_t = t_edges[1:]
-    pairs = _find_pairs(xa, ya, upper_d, metric, same_location)
-    counter = _TimeCounter(pairs, days[pairs.order], upper_t)
+    pairs = find_pairs(xa, ya, upper_d, metric, same_location, _SWEEP_CANDIDATES)
+    counter = _TimeCounter(pairs, days, upper_t, iterations)
 
     row_totals = np.bincount(pairs.row, minlength=pairs.n_rows).astype(np.int64)
     cumulative = pairs_within_time(np.sort(days), upper_t)
@@ -536,8 +514,8 @@ def knox(
     n_pairs = n * (n - 1) // 2
     upper_d = np.array([float(delta)])
     upper_t = np.array([float(tau)])
-    pairs = _find_pairs(xa, ya, upper_d, metric, same_location=False)
-    counter = _TimeCounter(pairs, days[pairs.order], upper_t)
+    pairs = find_pairs(xa, ya, upper_d, metric, False, _SWEEP_CANDIDATES)
+    counter = _TimeCounter(pairs, days, upper_t, permutations)
     ns = int(pairs.i.size)
     nt = int(pairs_within_time(np.sort(days), upper_t)[0])
     nst = int(counter.observed()[0, 0])

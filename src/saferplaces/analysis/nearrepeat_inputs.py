@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 __all__ = [
@@ -34,6 +33,8 @@ def as_days(t: Any) -> FloatArray:
             raise ValueError("t contains missing dates (NaT)")
         return arr.astype("datetime64[D]").astype(np.int64).astype(np.float64)
     if arr.dtype == object:
+        import pandas as pd  # only for text or datetime objects: numbers need no pandas
+
         try:
             arr = pd.to_datetime(arr).to_numpy()
         except (TypeError, ValueError) as exc:

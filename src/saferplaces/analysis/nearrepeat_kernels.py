@@ -3,38 +3,41 @@
 The counting kernels place every stored pair of events (closer than the largest distance band)
 in its (distance row, time band) cell for ``k`` assignments of dates at once; the shuffling
 kernels draw those assignments (Fisher–Yates from the caller's uniforms, so the numpy
-Generator alone decides the permutations). :mod:`saferplaces.analysis.nearrepeat` drives them.
+Generator alone decides the permutations). :mod:`saferplaces.analysis.nearrepeat` drives them
+for large problems only (importing numba and loading the machine code costs a few tenths of a
+second); ``nearrepeat_numpy`` holds the plain numpy versions, which give the same numbers.
 All compile with ``cache=True``, so the machine code is kept in ``__pycache__`` between runs.
 """
 
 from __future__ import annotations
-
-from typing import TypeAlias
 
 import numpy as np
 from numba import prange
 from numpy.typing import NDArray
 
 from saferplaces.analysis.jit import njit
+from saferplaces.analysis.nearrepeat_numpy import (
+    CountArray,
+    DateArray,
+    FloatArray,
+    Int32Array,
+    RowArray,
+)
 
 __all__ = [
+    "CountArray",
+    "DateArray",
+    "FloatArray",
+    "Int32Array",
+    "RowArray",
     "count_chunks_fractional_days",
     "count_chunks_whole_days",
     "count_range_fractional_days",
     "count_range_whole_days",
     "fill_shuffled_parallel",
     "fill_shuffled_serial",
-    "pairs_within_time",
     "shuffle_column",
 ]
-
-Int32Array: TypeAlias = NDArray[np.int32]
-FloatArray: TypeAlias = NDArray[np.float64]
-#: Distance row of each stored pair (at most 200 bands, so one byte).
-RowArray: TypeAlias = NDArray[np.uint8]
-CountArray: TypeAlias = NDArray[np.int64]
-#: Dates of the events: whole days as int32 (lookup-table kernel) or float64 days.
-DateArray: TypeAlias = NDArray[np.int32] | NDArray[np.float64]
 
 
 # Each kernel has a serial body and a parallel driver that runs the body on chunks in
@@ -146,9 +149,12 @@ def count_chunks_fractional_days(
 
 
 @njit(cache=True)
-def shuffle_column(block: DateArray, s: int, dates: DateArray, u: FloatArray) -> None:
+def shuffle_column(
+    block: DateArray, s: int, dates: DateArray, u: FloatArray, position: NDArray[np.int64]
+) -> None:
     """Column ``s`` of ``block`` := ``dates`` in random order (Fisher–Yates driven by the
-    uniform [0, 1) draws ``u`` from the caller's numpy Generator)."""
+    uniform [0, 1) draws ``u`` from the caller's numpy Generator), event ``e``'s date written
+    to row ``position[e]`` (the numbering the stored pairs use)."""
     # Shuffle a contiguous copy (cache-friendly swaps), then copy it into the column.
     column = dates.copy()
     for i in range(dates.size - 1, 0, -1):
@@ -157,42 +163,22 @@ def shuffle_column(block: DateArray, s: int, dates: DateArray, u: FloatArray) ->
         column[i] = column[j]
         column[j] = tmp
     for i in range(dates.size):
-        block[i, s] = column[i]
+        block[position[i], s] = column[i]
 
 
 @njit(cache=True)
-def fill_shuffled_serial(block: DateArray, dates: DateArray, uniforms: FloatArray) -> None:
+def fill_shuffled_serial(
+    block: DateArray, dates: DateArray, uniforms: FloatArray, position: NDArray[np.int64]
+) -> None:
     """Each column ``s`` of ``block`` := ``dates`` shuffled with the draws ``uniforms[s]``."""
     for s in range(block.shape[1]):
-        shuffle_column(block, s, dates, uniforms[s])
+        shuffle_column(block, s, dates, uniforms[s], position)
 
 
 @njit(parallel=True, cache=True)
-def fill_shuffled_parallel(block: DateArray, dates: DateArray, uniforms: FloatArray) -> None:
+def fill_shuffled_parallel(
+    block: DateArray, dates: DateArray, uniforms: FloatArray, position: NDArray[np.int64]
+) -> None:
     """As :func:`fill_shuffled_serial`, the columns in parallel."""
     for s in prange(block.shape[1]):
-        shuffle_column(block, s, dates, uniforms[s])
-
-
-@njit(cache=True)
-def pairs_within_time(sorted_times: FloatArray, upper: FloatArray) -> CountArray:
-    """Number of all pairs (i < j) with |dt| <= each upper edge, from sorted dates.
-
-    Two pointers per edge; the comparison ``t[j] - t[i] <= e`` is the one the counting
-    kernels make (rounding is monotone, so it is monotone in j), so the two agree exactly
-    even for fractional days.
-    """
-    n = sorted_times.size
-    out = np.zeros(upper.size, dtype=np.int64)
-    for e in range(upper.size):
-        edge = upper[e]
-        j = 0
-        total = 0
-        for i in range(n):
-            if j < i + 1:
-                j = i + 1
-            while j < n and sorted_times[j] - sorted_times[i] <= edge:
-                j += 1
-            total += j - i - 1
-        out[e] = total
-    return out
+        shuffle_column(block, s, dates, uniforms[s], position)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from saferplaces.analysis.jsonable import json_value
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["KnoxResult", "NearRepeatResult", "band_bounds", "band_labels"]
 
@@ -66,6 +68,8 @@ class NearRepeatResult:
                         "p_value": float(self.p_value[a, b]),
                     }
                 )
+        import pandas as pd  # here: the analysis itself needs no pandas
+
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,6 +107,8 @@ class NearRepeatResult:
             raise ValueError(
                 f"value must be 'knox_ratio', 'observed', 'expected' or 'p_value', not {value!r}"
             )
+        import pandas as pd
+
         table = pd.DataFrame(
             getattr(self, value),
             index=pd.Index(list(self.distance_labels), name="Distance (m)"),
