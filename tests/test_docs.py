@@ -49,7 +49,7 @@ def test_every_environment_variable_is_in_the_configuration_table(setting):
 
 
 def test_the_configuration_table_names_only_declared_variables():
-    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", configuration_table(), flags=re.M))
+    documented = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", configuration_table(), flags=re.M))
     assert documented == {s.name for s in SETTINGS}
 
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import click
 
+from saferplaces.commands.agency import agency
 from saferplaces.commands.analyse import evaluate, trends
 from saferplaces.commands.assess import assess, deep_dive, monitor, street_weeks_command, worker
+from saferplaces.commands.audit import audit
+from saferplaces.commands.check import check
 from saferplaces.commands.data import areas, ingest, status
 from saferplaces.commands.demo import demo, generate
 from saferplaces.commands.spatial import hotspots, near_repeat
@@ -27,8 +30,10 @@ def main() -> None:
 
 
 for command in (ingest, areas, status, generate, demo, serve, trends, evaluate, hotspots, near_repeat,
-                assess, deep_dive, monitor, street_weeks_command, worker, users):
+                assess, deep_dive, monitor, street_weeks_command, worker, users, audit):
     main.add_command(command)
+main.add_command(check)
+main.add_command(agency)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

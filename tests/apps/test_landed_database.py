@@ -26,10 +26,19 @@ SERVE_STORED_RUNS = textwrap.dedent("""
     from saferplaces.commands.common import setup_django
     setup_django()
     from django.test import Client
-    from saferplaces.commands.users import ensure_user
-    ensure_user("reviewer", "a-long-passphrase-1", analyst=True)
+    from django.contrib.auth import get_user_model
+    from saferplaces.apps.agencies.models import Membership
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    # the users the landed database had keep their role in one agency made by the upgrade
+    before = Membership.objects.select_related("agency").get(user__username="demo-analyst")
+    assert (before.agency.name, before.role) == ("Partnership (users from before agencies)", "analyst")
+    user = get_user_model().objects.get(username="demo-analyst")
     client = Client()
-    assert client.login(username="reviewer", password="a-long-passphrase-1")
+    client.force_login(user)
+    session = client.session  # signed in with a second factor, as tests.partnership.sign_in does
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=user, name="app").persistent_id
+    session.save()
     pages = {}
     for url in ("/assessments/", "/assessments/1/", "/assessments/2/", "/assessments/1/report.json",
                 "/assessments/1/public.html", "/assessments/compare/", "/assessments/deep-dive/"):

@@ -97,14 +97,19 @@ def test_demo_from_a_clean_directory_loads_and_is_idempotent(tmp_path):
     assert json.loads(run("status", "--json")[1])["synthetic"] is True
 
 
-def test_an_added_analyst_may_start_assessments_and_a_plain_user_may_not():
+def test_an_added_analyst_may_start_assessments_and_a_viewer_may_not():
     from django.contrib.auth import get_user_model
 
-    assert run("users", "add", "alice", "--analyst", "--password", "correct-horse")[0] == 0
-    assert run("users", "add", "bob", "--password", "battery-staple")[0] == 0
+    from saferplaces.apps.agencies.access import has_capability
+
+    assert run("agency", "add", "Essex Police", "--kind", "police")[0] == 0
+    assert run("users", "add", "alice", "--agency", "Essex Police", "--role", "analyst",
+               "--password", "correct-horse-battery")[0] == 0
+    assert run("users", "add", "bob", "--agency", "Essex Police", "--role", "viewer",
+               "--password", "battery-staple-horse")[0] == 0
     users = get_user_model().objects
-    assert users.get(username="alice").has_perm("assessments.add_assessmentrun")
-    assert not users.get(username="bob").has_perm("assessments.add_assessmentrun")
-    assert users.get(username="bob").check_password("battery-staple")
+    assert has_capability(users.get(username="alice"), "assessments.run")
+    assert not has_capability(users.get(username="bob"), "assessments.run")
+    assert users.get(username="bob").check_password("battery-staple-horse")
     code, output = run("users", "list")
-    assert "alice  analyst" in output and "bob" in output
+    assert code == 0 and "alice" in output and "analyst" in output and "bob" in output

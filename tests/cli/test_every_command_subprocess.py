@@ -8,9 +8,11 @@ own process, with its own SQLite file, and check the exit code and what it print
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.request
 
@@ -32,7 +34,7 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> dict:
     loaded = saferplaces("demo", "--dir", str(home / "files"), "--no-serve", home=home)
     assert loaded.returncode == 0, loaded.stderr
     truth = json.loads((home / "files" / "ground_truth.json").read_text(encoding="utf-8"))
-    return {"home": home, "files": home / "files", "truth": truth}
+    return {"home": home, "files": home / "files", "truth": truth, "demo": loaded.stdout}
 
 
 def run_ok(town: dict, *args: str) -> str:
@@ -57,7 +59,8 @@ def command_paths(group: click.Group = main, prefix: tuple[str, ...] = ()) -> se
 COVERED = {
     "generate", "demo", "ingest police-uk", "ingest csv", "areas import", "status", "trends", "evaluate",
     "hotspots", "near-repeat", "assess", "deep-dive", "monitor", "street-weeks", "serve", "worker",
-    "users add", "users list",
+    "users add", "users list", "users disable", "users reset-2fa", "agency add", "agency list",
+    "audit verify", "audit export", "check",
 }
 
 
@@ -133,11 +136,52 @@ def test_deep_dive_monitor_and_street_weeks_run_in_fresh_processes(town):
     run_ok(town, "street-weeks")
 
 
-def test_users_add_and_list_in_fresh_processes(town):
-    added = saferplaces("users", "add", "co-ordinator", "--analyst", "--password", "a-long-passphrase-1",
-                        home=town["home"])
+def test_agency_add_and_list_in_fresh_processes(town):
+    assert "Added agency Essex Police (police)" in run_ok(town, "agency", "add", "Essex Police", "--kind", "police")
+    listed = run_ok(town, "agency", "list")
+    assert "Essex Police" in listed and "Demo Constabulary (synthetic)" in listed
+
+
+def test_users_add_list_disable_and_reset_2fa_in_fresh_processes(town):
+    added = saferplaces("users", "add", "co-ordinator", "--agency", "Demo Borough Council (synthetic)",
+                        "--role", "coordinator", "--password", "a-long-passphrase-1", home=town["home"])
     assert added.returncode == 0, added.stderr
-    assert "co-ordinator  analyst" in run_ok(town, "users", "list")
+    row = next(line for line in run_ok(town, "users", "list").splitlines() if " co-ordinator " in line)
+    assert "coordinator" in row and "Demo Borough Council" in row
+    assert "Reset two-factor sign-in for demo-viewer" in run_ok(town, "users", "reset-2fa", "demo-viewer")
+    assert "Disabled co-ordinator" in run_ok(town, "users", "disable", "co-ordinator")
+
+
+def test_demo_prints_an_authenticator_key_that_the_store_accepts(town):
+    """The demo analyst's printed key gives a code that their stored device verifies, in another
+    fresh process (django-otp's TOTP, RFC 6238)."""
+    secret = re.search(r"demo-analyst:.*?authenticator key\s+(\S+)", town["demo"], re.S).group(1)
+    check = textwrap.dedent(f"""
+        from base64 import b32decode
+        from saferplaces.commands.common import setup_django
+        setup_django()
+        from django_otp.oath import TOTP
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+        key = b32decode({secret!r} + "=" * (-len({secret!r}) % 8))
+        device = TOTPDevice.objects.get(user__username="demo-analyst", confirmed=True)
+        print(device.verify_token(TOTP(key).token()))
+    """)
+    done = subprocess.run([sys.executable, "-c", check], env=environment(town["home"]), cwd=town["home"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_audit_export_and_verify_in_fresh_processes(town):
+    printed = run_ok(town, "audit", "export", "--out", str(town["home"] / "audit.csv"), "--action", "export")
+    assert "Written" in printed and (town["home"] / "audit.csv").read_text(encoding="utf-8").startswith("sequence,")
+    assert "Audit log intact:" in run_ok(town, "audit", "verify")
+
+
+def test_check_passes_and_the_deploy_check_fails_on_the_demo_settings_naming_them(town):
+    assert "no issues" in run_ok(town, "check")
+    result = saferplaces("check", "--deploy", home=town["home"])
+    assert result.returncode != 0
+    assert "SAFERPLACES_SECRET_KEY" in result.stdout + result.stderr
 
 
 def test_worker_batch_runs_waiting_jobs_and_stops(town):

@@ -80,6 +80,24 @@ def build_store(folder: Path, *, synthetic_council_log: bool = False) -> None:
 
 
 @pytest.fixture
+def client(partnership, signed_in_client):
+    """The pages' tests read the site as an analyst (every page needs sign-in; analysts see exact
+    locations). Signed-out visitors and the other roles: ``test_public_site.py`` and
+    ``test_sensitive_locations.py``."""
+    return signed_in_client(partnership.user("owner", "analyst"))
+
+
+@pytest.fixture
+def client_for(partnership, signed_in_client):
+    """``client_for("owner", "viewer")``: a client signed in as that partnership user;
+    ``client_for(None, "nobody")`` for a user with no agency."""
+    def make(agency: str | None, role: str):
+        user = partnership.users[role] if agency is None else partnership.user(agency, role)
+        return signed_in_client(user)
+    return make
+
+
+@pytest.fixture
 def small_store(tmp_path: Path) -> Path:
     build_store(tmp_path)
     return tmp_path
@@ -134,3 +152,53 @@ def html_tables(html: str) -> dict[str, list[list[str]]]:
     parser = _Tables()
     parser.feed(html)
     return dict(parser.tables)
+
+
+# --- a store with sensitive partner records (test_sensitive_locations.py, test_public_site.py) ---
+
+LOCAL_COLUMNS = ["local_ref", "offence_category", "victim_ref", "police_crime_id", "offence_date",
+                 "easting", "northing", "domestic", "alcohol", "drugs", "weapon", "hate_strand",
+                 "synthetic"]
+
+
+def local_row(ref: str, category: str, victim: str, easting: int, northing: int, *,
+              domestic: bool = False, hate: str = "") -> list[str]:
+    return [ref, category, victim, "", "2024-03-05", str(easting), str(northing),
+            "Y" if domestic else "N", "N", "N", "N", hate, ""]
+
+
+#: Local police records, March 2024, at exact British National Grid points. In Castle: 12
+#: Domestic abuse (victim references), a Violence with injury flagged domestic and a hate-strand
+#: Public fear, alarm or distress (neither with a reference), and an ordinary Other theft. In
+#: Berechurch: 3 Sexual offences and a Criminal damage to a vehicle with a victim reference
+#: (a category not on the list). South of both neighbourhoods: one Domestic abuse.
+LOCAL_ROWS = [
+    *(local_row(f"L-DA-{i}", "Domestic abuse", f"V{i}", 599700 + 10 * i, 225000)
+      for i in range(12)),
+    local_row("L-VWI", "Violence with injury", "", 600100, 225500, domestic=True),
+    local_row("L-HATE", "Public fear, alarm or distress", "", 600200, 225600, hate="race"),
+    local_row("L-THEFT", "Other theft", "", 600300, 225700),
+    *(local_row(f"L-SO-{i}", "Sexual offences", f"V{20 + i}", 602500 + 10 * i, 222000)
+      for i in range(3)),
+    local_row("L-CDV", "Criminal damage to a vehicle", "V30", 602700, 222100),
+    local_row("L-SOUTH", "Domestic abuse", "V40", 604900, 215400),
+]
+#: The one ordinary local record (an exact point anyone with incidents.view may see).
+ORDINARY_LOCAL_REF = "L-THEFT"
+
+
+def write_local_csv(path: Path, rows: list[list[str]] = LOCAL_ROWS) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(LOCAL_COLUMNS)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def sensitive_store(small_store: Path) -> Path:
+    """The small store and the local police records above."""
+    local = write_local_csv(small_store / "local" / "local.csv")
+    assert ingest_mapped([local], load_mapping("local-incidents")).ok
+    return small_store

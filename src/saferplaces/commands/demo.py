@@ -50,37 +50,56 @@ def load_demo(directory: Path, progress: Progress) -> dict[str, IngestReport]:
     return reports
 
 
+#: The demo serves only on this machine: its accounts and their passwords are printed openly.
+DEMO_HOST = "127.0.0.1"
+
+
 @click.command()
 @click.option("--dir", "directory", default="saferplaces-demo", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Where to write the demo files.")
 @click.option("--seed", default=1, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Stop after loading instead of starting the web app.")
 @click.option("--port", default=8000, show_default=True)
-def demo(directory: Path, seed: int, no_serve: bool, port: int) -> None:
-    """Generate the synthetic demo town, load it, and serve the web app on http://127.0.0.1:PORT."""
+@click.option("--no-2fa", "no_2fa", is_flag=True,
+              help="Sign in with a password only (this machine only; every page then says so).")
+def demo(directory: Path, seed: int, no_serve: bool, port: int, no_2fa: bool) -> None:
+    """Generate the synthetic demo town, load it, make a demo account for each role, and serve
+    the web app on http://127.0.0.1:PORT."""
     from saferplaces.demo import generate_town
 
+    if no_2fa:
+        _switch_off_two_factor()
     setup_django()
     with progress_bars() as progress:
         if not (directory / "ground_truth.json").exists():
             generate_town(directory, seed=seed, progress=progress)
         reports = load_demo(directory, progress)
-    password = _demo_analyst()
     added = sum(r.total("rows_added") for r in reports.values())
     present = sum(r.total("rows_present") for r in reports.values())
     out.print(f"Synthetic demo town loaded from {directory}: {added} incidents added, {present} already present.")
-    out.print(f"Sign in to the Assessments section as [bold]demo-analyst[/bold] with password [bold]{password}[/bold] "
-              "(a new one each time the demo starts).")
+    from saferplaces.commands.demo_people import make_demo_people, print_demo_people
+
+    print_demo_people(make_demo_people(two_factor=not no_2fa), f"http://{DEMO_HOST}:{port}/")
     if not no_serve:
-        serve_with_worker("127.0.0.1", port)
+        serve_with_worker(DEMO_HOST, port)
 
 
-def _demo_analyst() -> str:
-    """A demo analyst account with a fresh random password (the demo is synthetic and local)."""
-    import secrets
+def _switch_off_two_factor() -> None:
+    """``--no-2fa``: only for a site nobody else can reach. The demo listens on this machine
+    only; a host name other than this machine's in ``SAFERPLACES_ALLOWED_HOSTS``, or a proxy in
+    front (``SAFERPLACES_BEHIND_PROXY``), would let others reach it, so those are refused."""
+    from saferplaces.web.env import env_bool, env_list, set_for_this_run
+    from saferplaces.web.server import is_loopback
 
-    from saferplaces.commands.users import ensure_user
-
-    password = secrets.token_urlsafe(9)
-    ensure_user("demo-analyst", password, analyst=True)
-    return password
+    reasons = []
+    if not is_loopback(DEMO_HOST):
+        reasons.append(f"the demo would listen on {DEMO_HOST}")
+    public = [host for host in env_list("SAFERPLACES_ALLOWED_HOSTS") if not is_loopback(host)]
+    if public:
+        reasons.append(f"SAFERPLACES_ALLOWED_HOSTS names other machines ({', '.join(public)})")
+    if env_bool("SAFERPLACES_BEHIND_PROXY"):
+        reasons.append("SAFERPLACES_BEHIND_PROXY is on")
+    if reasons:
+        raise click.ClickException("--no-2fa is for a demo on this machine only, and others could "
+                                   "reach this one: " + "; ".join(reasons) + ".")
+    set_for_this_run("SAFERPLACES_REQUIRE_2FA", "false")

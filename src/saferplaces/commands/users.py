@@ -1,73 +1,141 @@
-"""``saferplaces users``: accounts for the web app (no admin site needed)."""
+"""``saferplaces users``: accounts for the web app (add, list, disable, reset two-factor sign-in).
+The rules are in ``saferplaces.apps.agencies.services``, shared with the management pages; every
+change is written to the audit log."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sys
 
 import click
 
-from saferplaces.commands.common import out
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import Group
-
-ANALYSTS = "Analysts"
-ANALYST_PERMISSIONS = ("add_assessmentrun", "add_enteredscore", "add_horizonitem", "add_recommendation",
-                       "add_target", "add_streetweek")
+from saferplaces.commands.agency import COMMAND_LINE, LazyChoice, refused_as_errors
+from saferplaces.commands.common import out, setup_django
 
 
-def analysts_group() -> Group:
-    """The Analysts group with its permissions (created by a migration; re-made if missing)."""
-    from django.contrib.auth.models import Group, Permission
+def roles() -> list[str]:
+    from saferplaces.apps.agencies.roles import Role
 
-    group, created = Group.objects.get_or_create(name=ANALYSTS)
-    if created:
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="assessments",
-                                                         codename__in=ANALYST_PERMISSIONS))
-    return group
-
-
-def ensure_user(username: str, password: str, *, analyst: bool) -> bool:
-    """Create or update a user; returns True when created."""
-    from django.contrib.auth import get_user_model
-
-    user, created = get_user_model().objects.get_or_create(username=username)
-    user.set_password(password)
-    user.save()
-    group = analysts_group()
-    if analyst:
-        user.groups.add(group)
-    else:
-        user.groups.remove(group)
-    return created
+    return list(Role.values)
 
 
 @click.group()
 def users() -> None:
-    """Web app accounts: add people and make them analysts."""
+    """Web app accounts: add people to an agency with a role, list, disable, reset two-factor."""
+
+
+def _password(given: str | None) -> tuple[str | None, str]:
+    """The password to set and how it was chosen: given, typed at a terminal, or (None) to be
+    generated when there is no terminal to ask at."""
+    if given:
+        return given, "the password given"
+    if sys.stdin.isatty():
+        typed: str = click.prompt("Password (at least 12 characters)", hide_input=True,
+                                  confirmation_prompt=True)
+        return typed, "the password typed"
+    return None, "generated"
 
 
 @users.command("add")
 @click.argument("username")
-@click.option("--analyst", is_flag=True, help="May start assessments and enter partnership scores.")
-@click.password_option(help="Asked for when not given (never put it in a shell history on a shared machine).")
-def add(username: str, analyst: bool, password: str) -> None:
-    """Add a user (or reset their password and role)."""
-    from saferplaces.commands.common import setup_django
-
+@click.option("--agency", required=True, help="The agency they work for (its name, as `saferplaces agency list` shows).")
+@click.option("--role", required=True, type=LazyChoice(roles), help="What they may do (README: Roles and capabilities).")
+@click.option("--intelligence", is_flag=True, help="May read restricted intelligence (given to each person, never by role).")
+@click.option("--password", default=None, help="Their first password. Left out: asked for at a terminal, otherwise "
+              "a strong one is made and printed once. Never put one in a shell history on a shared machine.")
+@click.option("--site-admin", is_flag=True, help="Also a site administrator: adds and deactivates agencies and "
+              "manages every agency's users (only this command makes one).")
+def add(username: str, agency: str, role: str, intelligence: bool, password: str | None,
+        site_admin: bool) -> None:
+    """Add USERNAME to an agency with a role. For someone who already has an account this moves
+    them to that agency and role (their password changes only when --password is given)."""
     setup_django()
-    created = ensure_user(username, password, analyst=analyst)
-    out.print(f"{'Added' if created else 'Updated'} {username}" + (" (analyst)" if analyst else ""))
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from saferplaces.apps.agencies import services
+
+    existing = get_user_model().objects.filter(username=username).first()
+    with refused_as_errors():
+        if existing is not None:
+            if site_admin and not existing.is_superuser:
+                raise click.ClickException(f"{username} already has an account: only a new account "
+                                           "is made a site administrator")
+            with transaction.atomic():  # a refused password leaves the membership as it was
+                membership = services.update_membership(existing, agency=agency, role=role,
+                                                        intelligence=intelligence, reason=COMMAND_LINE)
+                if password:
+                    services.set_password(existing, password, reason=COMMAND_LINE)
+            out.print(f"Updated {username}: {membership.get_role_display()} in {membership.agency.name}"
+                      f"{', restricted intelligence' if membership.intelligence else ''} "
+                      f"({'new password set' if password else 'password unchanged'})", highlight=False)
+            return
+        chosen, how = _password(password)
+        user, generated = services.add_user(username, agency=agency, role=role,
+                                            intelligence=intelligence, password=chosen,
+                                            site_admin=site_admin, reason=COMMAND_LINE)
+    membership = user.membership
+    summary = (f"Added {username}: {membership.get_role_display()} in {membership.agency.name}"
+               f"{', restricted intelligence' if intelligence else ''}"
+               f"{', site administrator' if site_admin else ''}")
+    out.print(summary if generated else f"{summary}, with {how}", highlight=False)
+    if generated is not None:
+        out.print("No terminal to ask for a password, so one was generated. It is shown only "
+                  f"this once; give it to {username} in person or by phone:", highlight=False)
+        out.print(generated, highlight=False, markup=False)
+    out.print("They set up two-factor sign-in (an authenticator app) when they first sign in.")
 
 
 @users.command("list")
 def list_users() -> None:
-    """Everyone who can sign in, and whether they are analysts."""
-    from saferplaces.commands.common import setup_django
-
+    """Everyone with an account: agency, role, restricted intelligence, two-factor, active."""
     setup_django()
     from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from rich.table import Table
 
-    for user in get_user_model().objects.order_by("username").prefetch_related("groups"):
-        analyst = any(g.name == ANALYSTS for g in user.groups.all())
-        out.print(f"{user.username}{'  analyst' if analyst else ''}{'' if user.is_active else '  (inactive)'}")
+    accounts = list(get_user_model().objects.select_related("membership__agency").order_by("username"))
+    if not accounts:
+        out.print("No users yet: add one with saferplaces users add NAME --agency A --role R")
+        return
+    enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    table = Table(title="Users")
+    for column in ("username", "agency", "role", "intelligence", "2FA set up", "active", "site admin"):
+        table.add_column(column)
+    for user in accounts:
+        membership = getattr(user, "membership", None)
+        table.add_row(user.username, membership.agency.name if membership else "–",
+                      membership.role if membership else "–",
+                      _yes(bool(membership and membership.intelligence)), _yes(user.pk in enrolled),
+                      _yes(user.is_active), _yes(user.is_superuser))
+    out.print(table)
+
+
+@users.command("disable")
+@click.argument("username")
+def disable(username: str) -> None:
+    """Disable USERNAME's account: they are signed out and cannot sign in again (their records
+    and the audit log are kept)."""
+    setup_django()
+    from saferplaces.apps.agencies import services
+
+    with refused_as_errors():
+        services.disable_user(username, reason=COMMAND_LINE)
+    out.print(f"Disabled {username}: signed out everywhere, and can no longer sign in", highlight=False)
+
+
+@users.command("reset-2fa")
+@click.argument("username")
+def reset_2fa(username: str) -> None:
+    """Reset USERNAME's two-factor sign-in (a lost phone): they set up an authenticator app
+    again at their next sign-in."""
+    setup_django()
+    from saferplaces.apps.agencies import services
+
+    with refused_as_errors():
+        services.reset_two_factor_for(username)
+    out.print(f"Reset two-factor sign-in for {username}: they set it up again when they next sign in",
+              highlight=False)
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"

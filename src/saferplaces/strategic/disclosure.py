@@ -13,6 +13,15 @@ data that passed :func:`public_view`:
   with the rates and changes computed from them; hotspot maps (and new-hotspot listings) of
   sensitive candidates are withheld and other maps show hot cells only, not counts per cell;
 - findings are the plain-language versions, without test statistics.
+
+The panel version (for the crime and disorder panel: partners and councillors, most without the
+web app's ``incidents.view_sensitive_locations``) passes :func:`panel_view`: no exact location of
+a sensitive record, whoever reads it (a report file is passed on):
+
+- repeat locations are dropped (they are the address text of records with a victim or
+  complainant reference); how many there were is kept;
+- in sensitive candidates (and a sensitive deep dive), hotspot cells with counts from 1 to
+  ``suppress_below - 1`` are not shaded by count (their Gi* hot and new flags stay).
 """
 
 from __future__ import annotations
@@ -26,7 +35,8 @@ from saferplaces.analysis.harm import normalise_category
 if TYPE_CHECKING:
     from saferplaces.strategic.config import AssessmentConfig
 
-__all__ = ["hot_and_new_cells", "is_sensitive", "public_deep_dive", "public_rows", "public_view"]
+__all__ = ["hot_and_new_cells", "is_sensitive", "panel_view", "public_deep_dive", "public_rows",
+           "public_view"]
 
 
 def is_sensitive(categories: tuple[str, ...], flags: tuple[str, ...],
@@ -138,3 +148,27 @@ def public_deep_dive(data: dict[str, Any], *, sensitive: bool) -> dict[str, Any]
                     threshold, derived=("pct_change",))
     data["public"] = {"suppress_below": threshold}
     return data
+
+
+def _panel_measures(measures: dict[str, Any], hotspots: dict[str, Any] | None, sensitive: bool,
+                    threshold: int) -> None:
+    repeat = measures.get("repeat") or {}
+    if "repeat_locations" in repeat:
+        repeat["repeat_locations_withheld"] = len(repeat["repeat_locations"])
+        repeat["repeat_locations"] = []
+    if sensitive and hotspots and hotspots.get("cells"):
+        hotspots["cells"] = [[c[0], None if _suppress(c[1], threshold) else c[1], *c[2:]]
+                             for c in hotspots["cells"]]
+
+
+def panel_view(data: dict[str, Any], *, sensitive: bool = False) -> dict[str, Any]:
+    """The panel version of a result's JSON form, an assessment's or a deep dive's (``sensitive``:
+    the deep dive's topic is): rules in the module docstring."""
+    out = copy.deepcopy(data)
+    threshold = int(out["parameters"]["public"]["suppress_below"])
+    if "candidates" in out:
+        for cand in out["candidates"]:
+            _panel_measures(cand["measures"], cand.get("hotspots"), cand["sensitive"], threshold)
+    else:
+        _panel_measures(out["measures"], out.get("hotspots"), sensitive, threshold)
+    return out

@@ -18,7 +18,7 @@ import jinja2
 
 from saferplaces.strategic import charts
 from saferplaces.strategic.config import DIMENSIONS
-from saferplaces.strategic.disclosure import hot_and_new_cells, public_view
+from saferplaces.strategic.disclosure import hot_and_new_cells, panel_view, public_view
 from saferplaces.strategic.findings import fmt_p, fmt_pct
 from saferplaces.strategic.results import AssessmentResult
 from saferplaces.vocab import PESTELO, PESTELO_LABELS
@@ -26,7 +26,8 @@ from saferplaces.vocab import PESTELO, PESTELO_LABELS
 if TYPE_CHECKING:
     from saferplaces.strategic.deepdive import DeepDiveResult
 
-__all__ = ["environment", "render_deep_dive_html", "render_html", "render_pdf", "write_reports"]
+__all__ = ["environment", "render_deep_dive_html", "render_html", "render_pdf", "report_data",
+           "write_reports"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -96,6 +97,17 @@ def _images(data: dict[str, Any], public: bool) -> dict[str, str]:
     return images
 
 
+def report_data(result: AssessmentResult | DeepDiveResult, *, public: bool) -> dict[str, Any]:
+    """What a report shows and its JSON file holds: the public version (``public_view``) or
+    the panel version (``panel_view``: no exact location of a sensitive record)."""
+    from saferplaces.strategic.deepdive import DeepDiveResult
+
+    data = result.to_dict(public=public)
+    if isinstance(result, DeepDiveResult):
+        return data if public else panel_view(data, sensitive=result.topic.sensitive)
+    return data if public else panel_view(data)
+
+
 def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = False) -> str:
     """The report as one self-contained HTML page (images embedded as data URIs).
 
@@ -103,9 +115,11 @@ def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = Fal
     run's JSON renders again without recomputing).
     """
     if isinstance(result, AssessmentResult):
-        data = result.to_dict(public=public)
+        data = report_data(result, public=public)
+    elif public:
+        data = public_view(result) if "public" not in result else result
     else:
-        data = public_view(result) if public and "public" not in result else result
+        data = panel_view(result)
     by_id = {c["id"]: c for c in data["candidates"]}
     covers: dict[str, list[str]] = {}
     for c in data["candidates"]:
@@ -124,7 +138,7 @@ def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = Fal
 
 def render_deep_dive_html(result: DeepDiveResult, *, public: bool = False) -> str:
     """The deep dive as one self-contained HTML page (charts embedded as data URIs)."""
-    data = result.to_dict(public=public)
+    data = report_data(result, public=public)
     images = {"history": charts.history_chart(
         data["months"], {data["topic"]["name"]: data["monthly"]},
         f"{data['topic']['name']}: monthly incidents")}
@@ -179,7 +193,7 @@ def write_reports(result: AssessmentResult, out_dir: str | Path,
         written.append(path)
     if "json" in formats:
         path = out / f"{stem}.json"
-        path.write_text(json.dumps(result.to_dict(public=public), indent=1, ensure_ascii=False),
+        path.write_text(json.dumps(report_data(result, public=public), indent=1, ensure_ascii=False),
                         encoding="utf-8")
         written.append(path)
     return written

@@ -38,11 +38,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAFERPLACES_ALLOWED_HOSTS", "list", ("127.0.0.1", "localhost"),
             "host names the web app answers to, separated by commas"),
     Setting("SAFERPLACES_DEBUG", "bool", False, "Django debug pages (never on a shared deployment)"),
+    Setting("SAFERPLACES_HTTPS", "bool", False,
+            "the site is reached over HTTPS: secure cookies, plain-HTTP requests redirected, HSTS "
+            "(turn on for any shared deployment)"),
+    Setting("SAFERPLACES_HSTS_SECONDS", "int", 31536000,
+            "how long browsers keep to HTTPS only for this host (Strict-Transport-Security), when "
+            "`SAFERPLACES_HTTPS` is on; one year"),
+    Setting("SAFERPLACES_BEHIND_PROXY", "bool", False,
+            "a reverse proxy in front ends HTTPS and sets `X-Forwarded-Proto` (trusted only with "
+            "`SAFERPLACES_HTTPS` on; never turn on without such a proxy)"),
     Setting("SAFERPLACES_TILE_URL", "str", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             "XYZ tile template for maps; empty for none (maps still draw areas and points)"),
     Setting("SAFERPLACES_TILE_ATTRIBUTION", "str", "&copy; OpenStreetMap contributors",
             "attribution shown on maps"),
     Setting("SAFERPLACES_MAP_POINT_LIMIT", "int", 20000, "most points drawn on one map"),
+    Setting("SAFERPLACES_SENSITIVE_CATEGORIES_FILE", "str", "",
+            "your own list of sensitive categories and flags (TOML, each with its reason and legal "
+            "source), whose exact locations only analysts and co-ordinators see; empty for the "
+            "shipped list"),
     Setting("SAFERPLACES_FILES", "str", "saferplaces-files",
             "folder for report files written by the web app (relative to the working directory)"),
     Setting("SAFERPLACES_STATIC_ROOT", "str", "saferplaces-static",
@@ -50,6 +63,28 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAFERPLACES_TASK_BACKEND", "str", "django_tasks_db.DatabaseBackend",
             "background job backend: the database queue the worker reads (tests use the immediate backend)"),
     Setting("SAFERPLACES_LOG_LEVEL", "str", "WARNING", "logging level: DEBUG, INFO, WARNING or ERROR"),
+    Setting("SAFERPLACES_PUBLIC_SITE", "bool", False,
+            "let anyone, signed out, see the public-safe pages: the public report and the "
+            "aggregate police.uk picture (otherwise every page needs sign-in)"),
+    Setting("SAFERPLACES_REQUIRE_2FA", "bool", True,
+            "two-factor sign-in for every user; off only for a local demo (serve refuses to "
+            "start off loopback without it)"),
+    Setting("SAFERPLACES_PASSWORD_MIN_LENGTH", "int", 12,
+            "the shortest password accepted (NCSC: long passphrases such as three random words); "
+            "common passwords, all-number passwords and ones like the username are refused too"),
+    Setting("SAFERPLACES_LOCKOUT_FAILURES", "int", 5,
+            "failed sign-in attempts (wrong password or wrong two-factor code) before a username "
+            "is locked"),
+    Setting("SAFERPLACES_LOCKOUT_MINUTES", "int", 30,
+            "how long a locked username stays locked after its latest failed attempt"),
+    Setting("SAFERPLACES_SESSION_IDLE_MINUTES", "int", 30,
+            "minutes without activity after which a signed-in person is signed out"),
+    Setting("SAFERPLACES_SESSION_MAX_HOURS", "int", 12,
+            "hours after signing in when a person is signed out however active (sessions also "
+            "end when the browser is closed)"),
+    Setting("SAFERPLACES_BREAK_GLASS_HOURS", "int", 3,
+            "how long break-glass access to a record outside one's agency lasts (local policy; "
+            "3 hours as in DHIS2)"),
     Setting("SAFERPLACES_PROGRESS", "bool", False,
             "draw progress bars even when the output is not a terminal (e.g. in a CI log)"),
 )
@@ -103,3 +138,10 @@ def env_list(name: str) -> list[str]:
     if raw is None:
         return list(declared(name).default)  # type: ignore[arg-type]
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def set_for_this_run(name: str, value: str) -> None:
+    """Set the declared variable ``name`` for this process and the processes it starts (the web
+    server and worker of ``saferplaces demo``); call before Django is set up."""
+    declared(name)
+    os.environ[name] = value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,22 +22,45 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "saferplaces.web",
     "saferplaces.apps.incidents",
     "saferplaces.apps.assessments",
+    "saferplaces.apps.audit",
+    "saferplaces.apps.agencies",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "saferplaces.apps.accounts",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
+    # first, so every response (redirects, refusals, lockouts) and every audit event carries it
+    "saferplaces.apps.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # before WhiteNoise, so static files carry these headers too (WhiteNoise answers them itself)
+    "saferplaces.web.headers.ContentSecurityPolicyMiddleware",
+    "saferplaces.web.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # after messages: signs out an idle or too-old session and says why on the sign-in page
+    "saferplaces.apps.accounts.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # turns a lockout found while signing in (password or two-factor code) into the lockout page
+    "axes.middleware.AxesMiddleware",
+    # last, so it sees the signed-in and two-factor-verified user: refuses undeclared views
+    "saferplaces.apps.agencies.middleware.DeclaredAccessMiddleware",
 ]
 
 ROOT_URLCONF = "saferplaces.web.urls"
@@ -101,18 +125,140 @@ MEDIA_ROOT = str(Path.cwd() / env_str("SAFERPLACES_FILES"))
 SAFERPLACES_TILE_URL = env_str("SAFERPLACES_TILE_URL")
 SAFERPLACES_TILE_ATTRIBUTION = env_str("SAFERPLACES_TILE_ATTRIBUTION")
 SAFERPLACES_MAP_POINT_LIMIT = env_int("SAFERPLACES_MAP_POINT_LIMIT")
+# Exact locations of these only for "incidents.view_sensitive_locations" (apps/incidents/access.py).
+SAFERPLACES_SENSITIVE_CATEGORIES_FILE = env_str("SAFERPLACES_SENSITIVE_CATEGORIES_FILE")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# HTTPS (README "Running it for real"): `saferplaces check --deploy` warns while it is off.
+SAFERPLACES_HTTPS = env_bool("SAFERPLACES_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = SAFERPLACES_HTTPS
+SECURE_HSTS_SECONDS = env_int("SAFERPLACES_HSTS_SECONDS") if SAFERPLACES_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SAFERPLACES_HTTPS
+SAFERPLACES_BEHIND_PROXY = env_bool("SAFERPLACES_BEHIND_PROXY")
+if SAFERPLACES_HTTPS and SAFERPLACES_BEHIND_PROXY:
+    # Only a proxy that sets this header itself (and strips the client's) may be trusted with it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Preloading into browsers' HSTS lists is a decision for the owner of the whole registered domain
+# (e.g. the council), binding every subdomain for good; the site itself sends HSTS (W004, W005).
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Headers on every response (web/headers.py adds Permissions-Policy and the tile origin).
+SECURE_REFERRER_POLICY = "same-origin"  # a page's address can name a person or a case
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY: dict[str, tuple[str, ...]] = {
+    feature: () for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "usb", "xr-spatial-tracking",
+    )
+}
+# No inline script or style anywhere: scripts and styles are files under static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Leaflet's blank tile is a data: image; tiles: web/headers.py
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"access": {"format": "%(asctime)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "access": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "access"},
+    },
     "root": {"handlers": ["console"], "level": env_str("SAFERPLACES_LOG_LEVEL")},
+    # One line per request from `saferplaces serve` (web/server.py): nothing personal in it.
+    "loggers": {"saferplaces.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
 }
 
-# Sign-in (Django's auth views, GOV.UK-styled templates in web/templates/registration/).
+# Sign-in (apps/accounts): a password, then a code from an authenticator app or a recovery code.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:index"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked username before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env_int("SAFERPLACES_PASSWORD_MIN_LENGTH")}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Sessions end after SAFERPLACES_SESSION_IDLE_MINUTES without a request, SAFERPLACES_SESSION_MAX_HOURS
+# after signing in (accounts/middleware.py), and when the browser closes. The stored session
+# lasts no longer than the longest a session may live.
+SAFERPLACES_SESSION_IDLE_MINUTES = env_int("SAFERPLACES_SESSION_IDLE_MINUTES")
+SAFERPLACES_SESSION_MAX_HOURS = env_int("SAFERPLACES_SESSION_MAX_HOURS")
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = SAFERPLACES_SESSION_MAX_HOURS * 3600
+# Lockout (django-axes): wrong passwords and wrong two-factor codes share one count per username,
+# whatever the address (apps/accounts/lockout.py says why), cleared by a complete sign-in.
+AXES_FAILURE_LIMIT = env_int("SAFERPLACES_LOCKOUT_FAILURES")
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SAFERPLACES_LOCKOUT_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns when the address is not part of the lock; here every attempt on a username counts,
+# whatever the address, browser or cookies, so changing those does not get round it.
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
+AXES_USERNAME_CALLABLE = "saferplaces.apps.accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "saferplaces.apps.accounts.views.locked_out"
+AXES_CLIENT_STR_CALLABLE = "saferplaces.apps.accounts.lockout.client_str"
+AXES_RESET_ON_SUCCESS = False  # a password alone is half a sign-in: the count is cleared after both
+AXES_DISABLE_ACCESS_LOG = True  # the audit log records sign-ins
+AXES_ENABLE_ADMIN = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "old_password", "new_password1",
+                             "new_password2", "csrfmiddlewaretoken"]
+# Two-factor devices (django-otp). The lockout count above is the one limit on guessing codes, so
+# django-otp's own per-device delays are off.
+OTP_TOTP_ISSUER = "saferplaces"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Who may see what (apps/agencies): every page needs sign-in unless this is on, and then only the
+# public-safe pages open to everyone.
+SAFERPLACES_PUBLIC_SITE = env_bool("SAFERPLACES_PUBLIC_SITE")
+SAFERPLACES_REQUIRE_2FA = env_bool("SAFERPLACES_REQUIRE_2FA")
+SAFERPLACES_BREAK_GLASS_HOURS = env_int("SAFERPLACES_BREAK_GLASS_HOURS")
+
+# The API (/api/, web/api.py). A token is sent as "Authorization: Token <key>"; a browser uses its
+# session. Every endpoint's declared rule is enforced by DeclaredAccess, so an API view that
+# declares none is refused. JSON only: the browsable API needs inline script, which the CSP forbids.
+REST_FRAMEWORK = {
+    # Token first, so a request with no credentials is answered 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["saferplaces.apps.agencies.permissions.DeclaredAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "saferplaces API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Read-only access to what a signed-in partner may see on the site: assessment runs and "
+        "their results in brief, the incident summary, and who you are to the partnership. "
+        "Create a token on the page /api/token/ and send it as `Authorization: Token <key>`. "
+        "Each endpoint needs the same role capability as the page it mirrors."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["saferplaces.apps.agencies.permissions.DeclaredAccess"],
+}

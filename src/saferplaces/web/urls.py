@@ -1,6 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from saferplaces.apps.agencies import breakglass_views
 from saferplaces.web import views
 
 urlpatterns = [
@@ -9,12 +9,14 @@ urlpatterns = [
     path("map/incidents.geojson", views.incidents_geojson, name="incidents-geojson"),
     path("map/areas.geojson", views.areas_geojson, name="areas-geojson"),
     path("assessments/", include("saferplaces.apps.assessments.urls")),
-    # Sign-in, sign-out and changing one's password. Password reset by email is left out: the
-    # service sends no email; an administrator sets a new password instead.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(),
-         name="password_change"),
-    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
+    path("break-glass/", breakglass_views.agency_accesses, name="break-glass-list"),
+    path("break-glass/<slug:record_type>/<int:record_id>/", breakglass_views.request_access,
+         name="break-glass"),
+    path("audit/", include("saferplaces.apps.audit.urls")),
+    path("manage/", include("saferplaces.apps.agencies.urls")),
+    path("api/", include("saferplaces.web.api")),
+    # Signing in: password pages under Django's own names (login, logout, password_change...),
+    # two-factor pages as accounts:...
+    path("accounts/", include("saferplaces.apps.accounts.signin_urls")),
+    path("accounts/", include("saferplaces.apps.accounts.urls")),
 ]

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from saferplaces.apps.assessments.models import AssessmentRun, ReportFile, RunStatus
+from tests.partnership import sign_in
 from tests.web.conftest import build_store
 
 PDF_BYTES = b"%PDF-1.7\nhand-made test file\n%%EOF\n"
@@ -61,7 +61,7 @@ def make_result(candidates: list[dict[str, Any]], priorities: list[str], *,
         "comparison": {"first_month": "2022-04", "last_month": "2023-03", "months": 12},
         "area_kind": "neighbourhood", "priorities": priorities, "candidates": candidates,
         "sensitivity": {"weight_change": 0.2}, "warnings": list(warnings),
-        "parameters": {"assessment": {"top_areas": 2}},
+        "parameters": {"assessment": {"top_areas": 2}, "public": {"suppress_below": 10}},
     }
 
 
@@ -133,30 +133,35 @@ def store(db, tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def analyst(django_user_model):
-    user = django_user_model.objects.create_user("alice", password="correct horse battery",
-                                                 first_name="Alice", last_name="Analyst")
-    user.user_permissions.add(Permission.objects.get(codename="add_assessmentrun",
-                                                     content_type__app_label="assessments"))
+def _member(user, role: str):
+    from saferplaces.apps.agencies.models import Agency, Membership
+
+    agency, _ = Agency.objects.get_or_create(name="Essex Police", defaults={"kind": "police"})
+    Membership.objects.create(user=user, agency=agency, role=role)
     return user
 
 
 @pytest.fixture
+def analyst(django_user_model):
+    return _member(django_user_model.objects.create_user(
+        "alice", password="correct horse battery", first_name="Alice", last_name="Analyst"),
+        "analyst")
+
+
+@pytest.fixture
 def viewer(django_user_model):
-    return django_user_model.objects.create_user("victor", password="another good password")
+    return _member(django_user_model.objects.create_user("victor", password="another good password"),
+                   "viewer")
 
 
 @pytest.fixture
 def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
+    return sign_in(client, analyst)
 
 
 @pytest.fixture
 def viewer_client(client, viewer):
-    client.force_login(viewer)
-    return client
+    return sign_in(client, viewer)
 
 
 @pytest.fixture

@@ -14,14 +14,15 @@ from saferplaces.apps.assessments.models import (
     Target,
 )
 from tests.apps.assessments.conftest import first_result, store_run
-from tests.browser import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS
+from tests.browser import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, PolicyWatch
+from tests.partnership import sign_in
 
 pytestmark = BROWSER_MARKS
 
 
 def test_run_page_follows_the_run_to_its_end_and_entries_page_draws(
         transactional_db, live_server, client, analyst, tmp_path):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     run = store_run(None, status=RunStatus.RUNNING, user=analyst, reports=False,
                     stage="Reading incidents from the store")
@@ -32,7 +33,7 @@ def test_run_page_follows_the_run_to_its_end_and_entries_page_draws(
     Recommendation.objects.create(finding="theme:violence", text="Fund street marshals",
                                   owner="Town centre partnership")
     Target.objects.create(candidate="police-uk:burglary", measure="incidents", change_pct=-10)
-    client.force_login(analyst)
+    sign_in(client, analyst)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     errors: list[str] = []
 
@@ -42,6 +43,8 @@ def test_run_page_follows_the_run_to_its_end_and_entries_page_draws(
             context = browser.new_context(viewport={"width": 1100, "height": 900})
             context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
                                   "url": live_server.url}])
+            policy = PolicyWatch()
+            policy.attach(context)
             page = context.new_page()
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
@@ -49,8 +52,7 @@ def test_run_page_follows_the_run_to_its_end_and_entries_page_draws(
             assert page.locator("#run-stage").text_content() == "Reading incidents from the store"
 
             AssessmentRun.objects.filter(pk=run.pk).update(stage="Writing the panel report", progress=60)
-            page.wait_for_function("document.getElementById('run-stage').textContent === 'Writing the panel report'",
-                                   timeout=10_000)
+            expect(page.locator("#run-stage")).to_have_text("Writing the panel report", timeout=10_000)
             assert page.locator("#run-progress-bar").evaluate("bar => bar.value") == 60
             assert page.locator("#run-percent").text_content() == "60%"
             page.screenshot(path=str(tmp_path / "run-progress.png"), full_page=True)
@@ -75,5 +77,6 @@ def test_run_page_follows_the_run_to_its_end_and_entries_page_draws(
             browser.close()
 
     assert errors == []
+    policy.assert_kept()  # the run page's poll and the entries form, with no inline script or style
     latest = EnteredScore.objects.first()
     assert (latest.candidate, latest.dimension, latest.score) == ("police-uk:burglary", "capacity", 5)

@@ -1,17 +1,16 @@
 """Who may see and change what in the Assessments section: one function per resource.
 
 Every view gets its objects through these functions, never through the models directly, so the
-rules live in one place:
+rules live in one place (capabilities from ``saferplaces.apps.agencies.roles``):
 
-- reading runs, reports and partner entries needs a signed-in user (assessments are
+- reading runs, reports and partner entries needs ``assessments.view`` (assessments are
   partnership-wide: they hold no case or intelligence data, only counts and partners' entries);
 - starting runs (assessments and deep dives), entering or withdrawing scores, horizon items,
-  recommendations and targets, and recording Street Weeks needs the
-  ``assessments.add_assessmentrun`` permission (analysts); others get 403;
+  recommendations and targets, and recording Street Weeks needs ``assessments.run`` (analysts
+  and co-ordinators); others get 403;
+- on a public site (``SAFERPLACES_PUBLIC_SITE``) anyone may read the *public* version of a report,
+  which applies the public-disclosure rules; never the panel version;
 - an object that does not exist is a 404.
-
-Views are also wrapped in ``login_required``, so an anonymous visitor is sent to sign in rather
-than shown a 403; the checks here still refuse anonymous users on their own.
 """
 
 from __future__ import annotations
@@ -23,6 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from saferplaces.apps.agencies.access import has_capability, require_capability
+from saferplaces.apps.agencies.roles import ASSESSMENTS_RUN, ASSESSMENTS_VIEW
 from saferplaces.apps.assessments import services
 from saferplaces.apps.assessments.models import (
     AssessmentRun,
@@ -65,8 +66,8 @@ __all__ = [
 
 User = AbstractUser | AnonymousUser
 
-#: Starting runs and entering partners' inputs (Django's "add assessment run" permission).
-ANALYST_PERMISSION = "assessments.add_assessmentrun"
+#: Starting runs and entering partners' inputs.
+ANALYST_PERMISSION = ASSESSMENTS_RUN
 
 #: Entries an analyst may withdraw (they stop being used by the next run; history is kept).
 WITHDRAWABLE: dict[str, type[HorizonItem] | type[Recommendation] | type[Target]] = {
@@ -77,14 +78,13 @@ WITHDRAWABLE: dict[str, type[HorizonItem] | type[Recommendation] | type[Target]]
 
 
 def _require_signed_in(user: User) -> None:
-    if not user.is_authenticated or not user.is_active:
-        raise PermissionDenied("Sign in to see assessments.")
+    require_capability(user, ASSESSMENTS_VIEW)
 
 
 def can_run_assessments(user: User) -> bool:
     """True when ``user`` may start runs and enter scores, horizon items, recommendations and
     targets."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm(ANALYST_PERMISSION))
+    return has_capability(user, ASSESSMENTS_RUN)
 
 
 def require_analyst(user: User) -> None:
@@ -131,9 +131,17 @@ def latest_finished_run_for_user(user: User) -> AssessmentRun | None:
     return finished_assessments_for_user(user).order_by("-last_month", "-created_at", "-pk").first()
 
 
-def get_report_for_user(user: User, pk: int, fmt: str, *, public: bool) -> ReportFile:
-    """One report file of a run (panel or public version); 404 when the run has none."""
-    _require_signed_in(user)
+def get_report_for_user(user: User, pk: int, fmt: str, *, public: bool,
+                        public_view: bool = False) -> ReportFile:
+    """One report file of a run (panel or public version); 404 when the run has none.
+
+    ``public_view`` (a signed-out visitor on a public site) may have only the public version;
+    asking for the panel version is a 404, as if it did not exist."""
+    if public_view:
+        if not public:
+            raise Http404("This run has no such report.")
+    else:
+        _require_signed_in(user)
     if fmt not in REPORT_FORMATS:
         raise Http404("No such report format.")
     try:

@@ -31,7 +31,7 @@ from saferplaces.strategic.config import AssessmentConfig, config_from_dict
 from saferplaces.strategic.deepdive import DeepDiveResult, deep_dive
 from saferplaces.strategic.engine import AssessmentResult
 from saferplaces.strategic.monitor import MonitoringResult, monitoring
-from saferplaces.strategic.report import render_deep_dive_html, render_html, render_pdf
+from saferplaces.strategic.report import render_deep_dive_html, render_html, render_pdf, report_data
 from saferplaces.strategic.streetweek import StreetWeekResult, street_weeks
 
 __all__ = ["entered_inputs", "store_inputs", "execute_run", "previous_result", "REPORT_FORMATS",
@@ -114,7 +114,7 @@ def _report_files(result: AssessmentResult | DeepDiveResult, render: Callable[..
         html = render(result, public=public)
         files.append(("html", public, html.encode("utf-8")))
         files.append(("pdf", public, render_pdf(html)))
-        files.append(("json", public, json.dumps(result.to_dict(public=public), indent=1,
+        files.append(("json", public, json.dumps(report_data(result, public=public), indent=1,
                                                  default=str).encode("utf-8")))
     return files
 

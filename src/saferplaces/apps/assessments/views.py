@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from saferplaces.apps.agencies.declare import is_public_view, requires
+from saferplaces.apps.agencies.roles import ASSESSMENTS_RUN, ASSESSMENTS_VIEW
 from saferplaces.apps.assessments import access, forms, presenters, services
 from saferplaces.apps.assessments.models import AssessmentRun, RunKind, RunStatus
 from saferplaces.apps.assessments.presenters import CandidateChoices
@@ -87,13 +88,13 @@ def _index_page(request: HttpRequest, form: forms.StartRunForm | None) -> HttpRe
     return render(request, "assessments/index.html", context)
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     return _index_page(request, None)
 
 
-@login_required
+@requires(ASSESSMENTS_RUN)
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
     """Create a queued run and hand it to the background worker; the run page shows progress."""
@@ -105,7 +106,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("assessments:run", pk=run.pk)
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW)
 @require_GET
 def default_config(request: HttpRequest) -> HttpResponse:
     """The shipped default configuration, every setting explained: what the start form's
@@ -131,7 +132,7 @@ def _result_context(request: HttpRequest, run: AssessmentRun, stored: Any) -> di
     return context
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW)
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = access.get_run_for_user(request.user, pk)
@@ -150,7 +151,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/run.html", context)
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW)
 @require_GET
 def run_status(request: HttpRequest, pk: int) -> JsonResponse:
     """The run's status for the run page's progress poll."""
@@ -159,11 +160,12 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
                          "stage": run.stage, "progress": run.progress})
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW, public_site=True)
 @require_GET
 def report(request: HttpRequest, pk: int, version: str, fmt: str) -> HttpResponse:
     """A stored report file: HTML shown in the browser, PDF and JSON downloaded."""
-    stored = access.get_report_for_user(request.user, pk, fmt, public=version == "public")
+    stored = access.get_report_for_user(request.user, pk, fmt, public=version == "public",
+                                        public_view=is_public_view(request))
     response = HttpResponse(bytes(stored.content), content_type=CONTENT_TYPES[fmt])
     disposition = content_disposition_header(fmt != "html", stored.filename)
     if disposition is not None:  # None only without a file name
@@ -174,7 +176,7 @@ def report(request: HttpRequest, pk: int, version: str, fmt: str) -> HttpRespons
     return response
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW)
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
     runs = access.finished_assessments_for_user(request.user)
@@ -233,7 +235,7 @@ def _entries_page(request: HttpRequest, bound: forms.EntryForm | None = None) ->
     return render(request, "assessments/entries.html", context)
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW)
 @require_GET
 def entries(request: HttpRequest) -> HttpResponse:
     return _entries_page(request)
@@ -252,7 +254,7 @@ def _add_entry(request: HttpRequest, form_class: type[forms.EntryForm], saved: s
     return redirect(reverse("assessments:entries") + f"#{SECTIONS[form.prefix_name]}")
 
 
-@login_required
+@requires(ASSESSMENTS_RUN)
 @require_POST
 def add_score(request: HttpRequest) -> HttpResponse:
     access.require_analyst(request.user)
@@ -260,14 +262,14 @@ def add_score(request: HttpRequest) -> HttpResponse:
                       candidates=_candidates(request)[1].every)
 
 
-@login_required
+@requires(ASSESSMENTS_RUN)
 @require_POST
 def add_horizon(request: HttpRequest) -> HttpResponse:
     return _add_entry(request, forms.HorizonForm,
                       "Horizon item saved. The next assessment run lists it.")
 
 
-@login_required
+@requires(ASSESSMENTS_RUN)
 @require_POST
 def add_recommendation(request: HttpRequest) -> HttpResponse:
     access.require_analyst(request.user)
@@ -276,7 +278,7 @@ def add_recommendation(request: HttpRequest) -> HttpResponse:
                       candidates=_candidates(request)[1].every)
 
 
-@login_required
+@requires(ASSESSMENTS_RUN)
 @require_POST
 def add_target(request: HttpRequest) -> HttpResponse:
     access.require_analyst(request.user)
@@ -285,7 +287,7 @@ def add_target(request: HttpRequest) -> HttpResponse:
                       candidates=_candidates(request)[1].priorities)
 
 
-@login_required
+@requires(ASSESSMENTS_RUN)
 @require_POST
 def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Stop using a horizon item, recommendation or target in future runs (it is kept)."""
@@ -313,13 +315,13 @@ def _deep_dive_page(request: HttpRequest, form: forms.DeepDiveForm | None) -> Ht
     return render(request, "assessments/deep_dive.html", context)
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW)
 @require_GET
 def deep_dives(request: HttpRequest) -> HttpResponse:
     return _deep_dive_page(request, None)
 
 
-@login_required
+@requires(ASSESSMENTS_RUN)
 @require_POST
 def start_deep_dive(request: HttpRequest) -> HttpResponse:
     """Create a queued deep dive and hand it to the background worker, as ``start`` does."""
@@ -336,7 +338,7 @@ def start_deep_dive(request: HttpRequest) -> HttpResponse:
 MONTH_FIELDS = ("first_month_month", "first_month_year", "last_month_month", "last_month_year")
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW)
 @require_GET
 def monitoring(request: HttpRequest) -> HttpResponse:
     """The latest assessment's priorities month by month against their targets, over the months
@@ -406,7 +408,7 @@ def _street_weeks_page(request: HttpRequest, bound: forms.StreetWeekForm | None 
     return render(request, "assessments/street_weeks.html", context)
 
 
-@login_required
+@requires(ASSESSMENTS_VIEW)
 @require_GET
 def street_weeks(request: HttpRequest) -> HttpResponse:
     """Wards or neighbourhoods ranked for the next Street Week, with the reasons, and the
@@ -414,7 +416,7 @@ def street_weeks(request: HttpRequest) -> HttpResponse:
     return _street_weeks_page(request)
 
 
-@login_required
+@requires(ASSESSMENTS_RUN)
 @require_POST
 def record_street_week(request: HttpRequest) -> HttpResponse:
     """Record a Street Week held (or planned), so the ranking leaves its area out."""

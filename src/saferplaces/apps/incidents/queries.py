@@ -3,19 +3,24 @@
 Sources are never added together by default: local police records repeat the police.uk crimes with
 more detail, so a count across all sources would count those crimes twice. Pages show one source
 at a time, police.uk when it is loaded, and say which.
+
+Every function counts within ``incidents``, the records the user may see, which pages get from
+the incidents' access helper (``saferplaces.apps.incidents.access.incidents_for_user``); the
+default, the whole store, is for the command line and tests. Locations leave only through
+``access.map_features_for_user``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 
-from saferplaces.apps.incidents.models import Area, Incident
-from saferplaces.apps.incidents.services import store_status
+from saferplaces.apps.incidents.models import Area, ImportBatch, Incident
+from saferplaces.apps.incidents.services import store_is_synthetic
 from saferplaces.ingest.mapped import load_mapping, shipped_mappings
 from saferplaces.ingest.policeuk import SOURCE as POLICE_UK
 from saferplaces.periods import MONTH_PATTERN as MONTH
@@ -26,7 +31,8 @@ __all__ = [
     "ALL_SOURCES", "MAP_AREA_KINDS", "PALETTE", "InvalidMonth", "SourceCount", "AreaKindCount",
     "CategoryRow", "MonthTable", "CategoryCount", "parse_month", "month_label", "source_labels",
     "sources", "choose_source", "months_available", "category_colours", "month_table",
-    "home_summary", "month_category_counts", "map_context", "month_geojson", "areas_geojson",
+    "home_summary", "month_category_counts", "map_context", "point_features", "areas_geojson",
+    "status_of",
 ]
 
 ALL_SOURCES = "all"
@@ -115,10 +121,14 @@ def source_labels() -> dict[str, str]:
     return labels
 
 
-def sources() -> list[SourceCount]:
+def _all(incidents: QuerySet[Incident] | None) -> QuerySet[Incident]:
+    return Incident.objects.all() if incidents is None else incidents
+
+
+def sources(incidents: QuerySet[Incident] | None = None) -> list[SourceCount]:
     """Stored sources with their incident counts, police.uk first, then by size."""
     labels = source_labels()
-    counts = Incident.objects.values_list("source").annotate(n=Count("id")).order_by()
+    counts = _all(incidents).values_list("source").annotate(n=Count("id")).order_by()
     found = [SourceCount(s, labels.get(s, s), n) for s, n in counts]
     return sorted(found, key=lambda s: (s.source != POLICE_UK, -s.incidents, s.source))
 
@@ -140,11 +150,12 @@ def _source_filter(source: str | None) -> Q:
     return Q(source=source) if source else Q()
 
 
-def months_available(source: str | None = None) -> list[str]:
+def months_available(source: str | None = None,
+                     incidents: QuerySet[Incident] | None = None) -> list[str]:
     """Months with incidents (``YYYY-MM``), newest first."""
     # ``month`` is always the first of its month, so DISTINCT on the column needs no date truncation
     # (QuerySet.dates() truncates row by row, which is slow on SQLite).
-    dates = (Incident.objects.filter(_source_filter(source)).order_by("-month")
+    dates = (_all(incidents).filter(_source_filter(source)).order_by("-month")
              .values_list("month", flat=True).distinct())
     return [d.strftime("%Y-%m") for d in dates]
 
@@ -159,14 +170,15 @@ def category_colours(categories: list[str]) -> dict[str, str]:
     return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
 
 
-def month_table(source: str | None, months: int = TABLE_MONTHS) -> MonthTable:
+def month_table(source: str | None, months: int = TABLE_MONTHS,
+                incidents: QuerySet[Incident] | None = None) -> MonthTable:
     """The last ``months`` calendar months up to the latest stored month, by category.
 
     Months with no incidents show as zeros rather than being skipped, so gaps in the data are seen.
     """
     # One grouped scan over every month (categories x months rows, a few hundred): cheaper than
     # asking for the latest month first and scanning again.
-    grouped = list(Incident.objects.filter(_source_filter(source)).values_list("category", "month")
+    grouped = list(_all(incidents).filter(_source_filter(source)).values_list("category", "month")
                    .annotate(n=Count("id")).order_by())
     if not grouped:
         return MonthTable(source, (), (), (), 0)
@@ -184,11 +196,38 @@ def month_table(source: str | None, months: int = TABLE_MONTHS) -> MonthTable:
     return MonthTable(source, tuple(columns), tuple(table), totals, sum(totals))
 
 
-def home_summary(requested_source: str | None = None) -> dict[str, object]:
-    """Everything the home page shows: store totals and the month-by-category table."""
-    status = store_status()
-    available = sources()
-    source = choose_source(requested_source, available)
+def status_of(incidents: QuerySet[Incident] | None = None, *, public: bool = False
+              ) -> dict[str, Any]:
+    """``services.store_status``'s figures for the incidents given (files imported: of the
+    sources among them, for a public visitor police.uk's only)."""
+    scope = _all(incidents)
+    span = scope.aggregate(first=Min("month"), last=Max("month"))
+    by_source = dict(scope.values_list("source").annotate(n=Count("id")).order_by("source"))
+    areas = dict(Area.objects.values_list("kind").annotate(n=Count("id")).order_by("kind"))
+    linked = dict(scope.filter(point__isnull=False).values_list("point__areas__kind")
+                  .annotate(n=Count("id")).order_by("point__areas__kind"))
+    imports = ImportBatch.objects.filter(source__in=list(by_source)) if public else ImportBatch.objects
+    return {
+        "incidents": {
+            "total": sum(by_source.values()),
+            "by_source": by_source,
+            "first_month": span["first"].strftime("%Y-%m") if span["first"] else None,
+            "last_month": span["last"].strftime("%Y-%m") if span["last"] else None,
+        },
+        "areas": {kind: {"areas": n, "incident_links": linked.get(kind, 0)} for kind, n in areas.items()},
+        "imports": imports.count(),
+        "synthetic": store_is_synthetic(),
+    }
+
+
+def home_summary(requested_source: str | None = None, *,
+                 incidents: QuerySet[Incident] | None = None,
+                 public: bool = False) -> dict[str, object]:
+    """Everything the home page shows: totals and the month-by-category table, of
+    ``incidents`` (``public``: a public-site visitor, who gets no source choice)."""
+    status = status_of(incidents, public=public)
+    available = sources(incidents)
+    source = choose_source(None if public else requested_source, available)
     labels = AREA_KIND_LABELS
     areas = [AreaKindCount(kind, labels.get(kind, kind), info["areas"], info["incident_links"])
              for kind, info in status["areas"].items()]
@@ -203,20 +242,21 @@ def home_summary(requested_source: str | None = None) -> dict[str, object]:
         "last_month": last,
         "first_month_name": month_label(first) if first else None,
         "last_month_name": month_label(last) if last else None,
-        "months_stored": len(months_available()),
+        "months_stored": len(months_available(None, incidents)),
         "areas": areas,
-        "table": month_table(source),
+        "table": month_table(source, incidents=incidents),
+        "public": public,
     }
 
 
-def month_category_counts(month: str, source: str | None,
-                          category: str | None = None) -> list[CategoryCount]:
+def month_category_counts(month: str, source: str | None, category: str | None = None,
+                          incidents: QuerySet[Incident] | None = None) -> list[CategoryCount]:
     """Incidents in one month by category, with how many have a map location; most first.
 
     Colours follow ``category_colours`` over the month's categories in name order, as the map does.
     """
     day = parse_month(month)
-    rows = (Incident.objects.filter(_source_filter(source), month=day)
+    rows = (_all(incidents).filter(_source_filter(source), month=day)
             .values_list("category").annotate(n=Count("id"), mapped=Count("id", filter=Q(lat__isnull=False)))
             .order_by())
     counts = {c: (n, mapped) for c, n, mapped in rows}
@@ -227,13 +267,14 @@ def month_category_counts(month: str, source: str | None,
 
 
 def map_context(requested_month: str | None, requested_category: str | None = None,
-                requested_source: str | None = None) -> dict[str, object]:
+                requested_source: str | None = None, *,
+                incidents: QuerySet[Incident] | None = None) -> dict[str, object]:
     """The map page: chosen month (latest if none or unknown), source, category, counts and config."""
-    available = sources()
+    available = sources(incidents)
     source = choose_source(requested_source, available)
-    months = months_available(source)
+    months = months_available(source, incidents)
     month = requested_month if requested_month in months else (months[0] if months else None)
-    counts = month_category_counts(month, source) if month else []
+    counts = month_category_counts(month, source, incidents=incidents) if month else []
     categories = sorted(c.category for c in counts)
     category = requested_category if requested_category in categories else None
     shown = [c for c in counts if category is None or c.category == category]
@@ -262,21 +303,14 @@ def map_context(requested_month: str | None, requested_category: str | None = No
     }
 
 
-def month_geojson(month: str | None, category: str | None = None,
-                  source: str | None = None) -> dict[str, object]:
-    """One month's incidents as GeoJSON points, one feature per map point and category.
+def point_features(query: QuerySet[Incident], month: str) -> dict[str, Any]:
+    """Located incidents (already chosen by the access helper) as GeoJSON points, one feature
+    per map point, category and source.
 
     police.uk snaps crimes to anonymous map points, so many share a point: each feature carries
     ``count``. Only public fields leave the store: category, source, count, and the location text
     for police.uk rows (already published); never victim references or partner addresses.
-    ``source`` ``None`` or ``"all"`` means every source. Raises ``InvalidMonth``.
     """
-    day = parse_month(month)
-    query = Incident.objects.filter(month=day, lat__isnull=False, lon__isnull=False)
-    if source and source != ALL_SOURCES:
-        query = query.filter(source=source)
-    if category:
-        query = query.filter(category=category)
     limit = settings.SAFERPLACES_MAP_POINT_LIMIT
     points = list(query.values("lon", "lat", "category", "source")
                   .annotate(n=Count("id"), location=Max("location"))

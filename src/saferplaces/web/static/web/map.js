@@ -1,9 +1,16 @@
-/* The incident map: one month's incidents as circle markers coloured by category, over the
+/* The incident map: one month's incidents as circle markers coloured by category (and, for
+   sensitive incidents a user may not see exactly or on a public site, counts drawn as areas), over the
    outlines of neighbourhoods, town centres and PSPO zones. Configuration comes from the page
    (json_script "map-config"); data from the two GeoJSON endpoints named there. Background tiles
    are optional: without them (none configured, or no network) the map still draws everything. */
 (function () {
   "use strict";
+
+  // The table's colour keys match the markers. Set from here, not a style="" attribute, which
+  // the Content Security Policy refuses (style-src 'self'); setting element.style is allowed.
+  Array.prototype.forEach.call(document.querySelectorAll(".sp-swatch[data-colour]"), function (swatch) {
+    swatch.style.backgroundColor = swatch.getAttribute("data-colour");
+  });
 
   var configElement = document.getElementById("map-config");
   var container = document.getElementById("incident-map");
@@ -90,7 +97,28 @@
     return layers;
   }
 
+  // Sensitive incidents a user may not see exactly (and everything on a public site) come as
+  // counts for an area or grid cell, drawn as that shape; a withheld small count has no number.
+  var AGGREGATE_STYLE = { color: "#0b0c0c", weight: 1, opacity: 0.8, fillColor: "#505a5f", fillOpacity: 0.25,
+                          className: "sp-aggregate" };
+
+  function aggregatePopup(properties) {
+    var box = element("div", null, "sp-popup");
+    box.appendChild(element("strong", properties.area_label === properties.name
+      ? properties.name : properties.area_label + " " + properties.name));
+    var list = element("ul", null, "govuk-list");
+    properties.counts.forEach(function (entry) {
+      var count = entry.count === null
+        ? "fewer than " + properties.suppress_below + " incidents"
+        : plural(entry.count, "incident");
+      list.appendChild(element("li", entry.category + ": " + count));
+    });
+    box.appendChild(list);
+    return box;
+  }
+
   function popupFor(properties) {
+    if (properties.aggregated) { return aggregatePopup(properties); }
     var box = element("div", null, "sp-popup");
     box.appendChild(element("strong", properties.category));
     box.appendChild(element("p", plural(properties.count, "incident")));
@@ -101,6 +129,8 @@
   function incidentLayer(collection) {
     var renderer = collection.features.length > CANVAS_ABOVE ? L.canvas({ padding: 0.5 }) : undefined;
     return L.geoJSON(collection, {
+      // (GeoJSON styles apply to markers too, before they are drawn: only areas get this one)
+      style: function (feature) { return feature.properties.aggregated ? AGGREGATE_STYLE : {}; },
       pointToLayer: function (feature, latlng) {
         var count = feature.properties.count;
         return L.circleMarker(latlng, {
@@ -125,7 +155,13 @@
   Promise.all([
     getJson(config.areasUrl).then(areaLayers),
     getJson(config.geojsonUrl + "?" + query.toString()).then(function (collection) {
-      return { collection: collection, layer: incidentLayer(collection) };
+      var points = collection.features.filter(function (f) { return !f.properties.aggregated; });
+      var counted = collection.features.filter(function (f) { return f.properties.aggregated; });
+      return {
+        collection: collection, points: points, counted: counted,
+        layer: incidentLayer({ type: "FeatureCollection", features: points }),
+        countedLayer: incidentLayer({ type: "FeatureCollection", features: counted })
+      };
     })
   ]).then(function (results) {
     var areas = results[0];
@@ -137,17 +173,31 @@
       overlays[name] = areas[name];
       bounds.extend(areas[name].getBounds());
     });
+    if (incidents.counted.length) {
+      incidents.countedLayer.addTo(map);
+      overlays[keyed("aggregate", "Counted by " + incidents.collection.aggregation.area_label)] = incidents.countedLayer;
+      bounds.extend(incidents.countedLayer.getBounds());
+    }
     incidents.layer.addTo(map);
-    overlays[keyed("incidents", "Incidents")] = incidents.layer;
-    if (incidents.collection.features.length) {
+    if (incidents.points.length || !incidents.counted.length) {
+      overlays[keyed("incidents", "Incidents")] = incidents.layer;
+    }
+    if (incidents.points.length) {
       bounds.extend(incidents.layer.getBounds());
     }
     L.control.layers(null, overlays, { collapsed: false }).addTo(map);
     if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
     }
-    var drawn = incidents.collection.features.reduce(function (n, f) { return n + f.properties.count; }, 0);
-    say(plural(drawn, "incident") + " drawn at " + plural(incidents.collection.features.length, "map point") + ".");
+    var drawn = incidents.points.reduce(function (n, f) { return n + f.properties.count; }, 0);
+    if (incidents.points.length || !incidents.counted.length) {
+      say(plural(drawn, "incident") + " drawn at " + plural(incidents.points.length, "map point") + ".");
+    }
+    if (incidents.counted.length) {
+      say((incidents.collection.public ? "Incidents" : "Sensitive incidents") + " counted by " +
+          incidents.collection.aggregation.area_label + " in " + plural(incidents.counted.length, "area") +
+          " (select one for its counts).");
+    }
     if (incidents.collection.truncated) {
       say("Only the busiest points are drawn: choose a category to see the rest.");
     }
