@@ -13,7 +13,9 @@ from saferplaces.commands.assess import assess, deep_dive, monitor, street_weeks
 from saferplaces.commands.audit import audit
 from saferplaces.commands.check import check
 from saferplaces.commands.data import areas, ingest, status
+from saferplaces.commands.dataprotection import retention, sar
 from saferplaces.commands.demo import demo, generate
+from saferplaces.commands.reminders import reminders
 from saferplaces.commands.spatial import hotspots, near_repeat
 from saferplaces.commands.users import users
 from saferplaces.commands.web import serve
@@ -34,6 +36,9 @@ for command in (ingest, areas, status, generate, demo, serve, trends, evaluate, 
     main.add_command(command)
 main.add_command(check)
 main.add_command(agency)
+main.add_command(reminders)
+main.add_command(sar)
+main.add_command(retention)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -59,8 +59,11 @@ def command_paths(group: click.Group = main, prefix: tuple[str, ...] = ()) -> se
 COVERED = {
     "generate", "demo", "ingest police-uk", "ingest csv", "areas import", "status", "trends", "evaluate",
     "hotspots", "near-repeat", "assess", "deep-dive", "monitor", "street-weeks", "serve", "worker",
-    "users add", "users list", "users disable", "users reset-2fa", "agency add", "agency list",
+    "users add", "users list", "users disable", "users reset-2fa", "users enable", "users unlock",
+    "agency add", "agency list", "agency reactivate",
     "audit verify", "audit export", "check",
+    "sar", "retention review", "retention delete",
+    "reminders",
 }
 
 
@@ -152,6 +155,14 @@ def test_users_add_list_disable_and_reset_2fa_in_fresh_processes(town):
     assert "Disabled co-ordinator" in run_ok(town, "users", "disable", "co-ordinator")
 
 
+def test_users_enable_unlock_and_agency_reactivate_in_fresh_processes(town):
+    assert "Disabled demo-practitioner" in run_ok(town, "users", "disable", "demo-practitioner")
+    assert "Enabled demo-practitioner" in run_ok(town, "users", "enable", "Demo-Practitioner")
+    assert "demo-practitioner was not locked" in run_ok(town, "users", "unlock", "demo-practitioner")
+    assert "Demo Probation Service (synthetic) was already active" in run_ok(
+        town, "agency", "reactivate", "Demo Probation Service (synthetic)")
+
+
 def test_demo_prints_an_authenticator_key_that_the_store_accepts(town):
     """The demo analyst's printed key gives a code that their stored device verifies, in another
     fresh process (django-otp's TOTP, RFC 6238)."""
@@ -175,6 +186,54 @@ def test_audit_export_and_verify_in_fresh_processes(town):
     printed = run_ok(town, "audit", "export", "--out", str(town["home"] / "audit.csv"), "--action", "export")
     assert "Written" in printed and (town["home"] / "audit.csv").read_text(encoding="utf-8").startswith("sequence,")
     assert "Audit log intact:" in run_ok(town, "audit", "verify")
+
+
+PLANT_CASES = textwrap.dedent("""
+    import datetime
+    from saferplaces.commands.common import setup_django
+    setup_django()
+    from saferplaces.apps.agencies.models import Agency
+    from saferplaces.apps.cases.models import Case, Note, Party
+    from saferplaces.apps.people.models import Person
+    police = Agency.objects.create(name="Test Police", kind="police")
+    def case(reference, closed):
+        return Case.objects.create(reference=reference, case_type="repeat-asb", title="Noise",
+                                   owner_agency=police, opened_on=closed - datetime.timedelta(days=90),
+                                   status="closed", closed_on=closed)
+    old, recent = case("ASB-2015-0901", datetime.date(2015, 2, 1)), case("ASB-2025-0902", datetime.date(2025, 2, 1))
+    sam = Person.objects.create(owner_agency=police, given_name="Sam", family_name="Asker")
+    pat = Person.objects.create(owner_agency=police, given_name="Pat", family_name="Neighbour",
+                                date_of_birth=datetime.date(1970, 3, 3))
+    for person, role in ((sam, "victim"), (pat, "alleged-perpetrator")):
+        Party.objects.create(case=old, person=person, role=role)
+    Party.objects.create(case=recent, person=sam, role="victim")
+    Note.objects.create(case=old, agency=police, text="Pat Neighbour (born 3 March 1970) shouted at Sam")
+    print(sam.pk)
+""")
+
+
+def test_sar_and_retention_review_and_delete_in_fresh_processes(tmp_path):
+    planted = subprocess.run([sys.executable, "-c", PLANT_CASES], env=environment(tmp_path), cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
+    assert planted.returncode == 0, planted.stderr
+    sam = planted.stdout.strip()
+    printed = saferplaces("sar", sam, "--out", str(tmp_path / "sar"), home=tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    assert f"record {sam}'s subject access copy" in printed.stdout
+    written = sorted(path.suffix for path in (tmp_path / "sar").iterdir())
+    assert written == [".json", ".pdf"]
+    copy = next((tmp_path / "sar").glob("*.json")).read_text(encoding="utf-8")
+    assert "Sam" in copy and "Pat" not in copy and "Neighbour" not in copy and "1970" not in copy
+    refused = saferplaces("sar", sam, "--out", str(tmp_path / "sar2"), "--unredacted", home=tmp_path)
+    assert refused.returncode != 0 and "--reason" in refused.stderr
+    review = saferplaces("retention", "review", home=tmp_path)
+    assert review.returncode == 0, review.stderr
+    assert "ASB-2015-0901" in review.stdout and "ASB-2025-0902" not in review.stdout
+    early = saferplaces("retention", "delete", "ASB-2025-0902", "--reason", "Tidying up the old cases", home=tmp_path)
+    assert early.returncode == 1 and "cannot be deleted before" in early.stderr
+    deleted = saferplaces("retention", "delete", "ASB-2015-0901", "--reason", "Retention period ended", home=tmp_path)
+    assert deleted.returncode == 0, deleted.stderr
+    assert "Deleted ASB-2015-0901: 1 note, 1 person held only in it" in deleted.stdout
 
 
 def test_check_passes_and_the_deploy_check_fails_on_the_demo_settings_naming_them(town):
@@ -216,3 +275,11 @@ def test_serve_answers_on_its_port_in_a_fresh_process(town):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_reminders_on_a_fresh_store_sends_none_and_says_so(tmp_path):
+    # the reminders themselves, on a store with tasks: tests/apps/workbench/test_reminders.py
+    done = saferplaces("reminders", "--day", "2026-03-10", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    printed = done.stdout
+    assert "Reminders for 10 March 2026: 0 sent, 0 already sent that day" in printed

@@ -120,3 +120,21 @@ def test_an_unknown_key_lists_the_keys_known_in_its_table() -> None:
     with pytest.raises(ConfigError, match="known here: cell_size_m, top_share") as caught:
         config_from_dict({"hotspots": {"cell_size": 100}})
     assert caught.value.key == "hotspots.cell_size"
+
+
+def test_a_run_may_raise_the_disclosure_threshold_but_not_lower_it():
+    from saferplaces.strategic.config import ConfigError, config_from_dict
+
+    assert config_from_dict({"public": {"suppress_below": 20}}).section("public")["suppress_below"] == 20
+    with pytest.raises(ConfigError, match="public.suppress_below: cannot be lower than 10"):
+        config_from_dict({"public": {"suppress_below": 1}})
+
+
+def test_a_runs_sensitive_categories_add_to_the_defaults_never_replace_them():
+    from saferplaces.strategic.config import config_from_dict
+
+    public = config_from_dict({"public": {"sensitive_categories": ["Cuckooing"],
+                                          "sensitive_flags": []}}).section("public")
+    assert "Cuckooing" in public["sensitive_categories"]
+    assert {"Sexual offences", "Rape", "Domestic abuse"} <= set(public["sensitive_categories"])
+    assert "domestic" in public["sensitive_flags"]

@@ -8,6 +8,7 @@ small store.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client, override_settings
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
 from rest_framework.pagination import PageNumberPagination
@@ -65,7 +67,7 @@ def endpoints() -> list[tuple[str, str]]:
     for pattern in api_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
         if is_api_view(pattern.callback) and pattern.name != "schema":
-            route = re.sub(r"<int:pk>", "{id}", str(pattern.pattern))
+            route = re.sub(r"<(?:int|id):pk>", "{id}", str(pattern.pattern))
             found.append((str(pattern.name), "/api/" + route))
     return found
 
@@ -116,8 +118,15 @@ def runs(partnership) -> dict[str, Any]:
 # --- who may call what ----------------------------------------------------------------------------
 
 
-def test_there_are_the_endpoints_this_file_tests():
-    assert {name for name, _ in endpoints()} == {"me", "runs", "run", "incident-summary"}
+def test_the_endpoints_this_file_tests_are_there():
+    # the people, cases and tasks endpoints are tested in their apps' tests and URL sweeps
+    assert {"me", "runs", "run", "incident-summary"} <= {name for name, _ in endpoints()}
+
+
+def test_a_caller_without_credentials_gets_401_on_every_endpoint_of_every_app():
+    for name, route in endpoints():
+        response = Client().get(route.replace("{id}", "1"))
+        assert response.status_code == 401, name
 
 
 @pytest.mark.parametrize("name", ["schema", "me", "runs", "run", "incident-summary"])
@@ -420,3 +429,50 @@ def test_a_token_user_still_gets_only_what_the_helpers_allow(partnership, signed
     # panel report links point at the site's pages, which still need a signed-in browser
     links = caller.get(url_of("run", runs["annual"].pk)).json()["reports"]
     assert all(link["url"].startswith("http://testserver/assessments/") for link in links)
+
+
+# --- tokens expire, and end with a disabled account, a reset or a new password --------------------
+
+
+def test_a_token_older_than_the_setting_is_refused_as_expired(partnership, signed_in_client, settings):
+    assert settings.SAFERPLACES_API_TOKEN_DAYS == 90
+    user = partnership.user("owner", "viewer")
+    key = create_token(signed_in_client(user))
+    Token.objects.filter(key=key).update(created=timezone.now() - datetime.timedelta(days=89))
+    assert token_client(key).get(url_of("me")).status_code == 200
+    Token.objects.filter(key=key).update(created=timezone.now() - datetime.timedelta(days=91))
+    refused = token_client(key).get(url_of("me"))
+    assert refused.status_code == 401 and refused.json() == {"detail": "token expired"}
+    assert refused["WWW-Authenticate"].startswith("Token")
+    settings.SAFERPLACES_API_TOKEN_DAYS = 120
+    assert token_client(key).get(url_of("me")).status_code == 200
+
+
+def test_the_token_page_says_when_the_token_expires(partnership, signed_in_client):
+    browser = signed_in_client(partnership.user("owner", "viewer"))
+    create_token(browser)
+    token = Token.objects.get(user=partnership.user("owner", "viewer"))
+    expires = timezone.localtime(token.created + datetime.timedelta(days=90))
+    page = browser.get(reverse("api:token")).content.decode()
+    assert "Expires" in page and f"{expires:%-d %B %Y}" in page
+
+
+@pytest.mark.parametrize("change", ["disable", "reset-2fa", "new password"])
+def test_disabling_resetting_two_factor_or_a_new_password_deletes_the_token(partnership, signed_in_client,
+                                                                            change):
+    from saferplaces.apps.agencies import services
+
+    user = partnership.user("owner", "case_manager")
+    key = create_token(signed_in_client(user))
+    administrator = partnership.user("owner", "administrator")
+    if change == "disable":
+        services.disable_user(user, by=administrator)
+        services.enable_user(user, by=administrator)  # back again: the old token stays dead
+    elif change == "reset-2fa":
+        services.reset_two_factor_for(user, by=administrator)
+    else:
+        services.set_password(user, "a fresh long passphrase")
+    assert not Token.objects.filter(user=user).exists()
+    assert token_client(key).get(url_of("me")).status_code == 401
+    deleted = AuditEvent.objects.filter(object_type="api-token", action="delete").get()
+    assert deleted.object_id == str(user.pk)

@@ -155,32 +155,74 @@ def test_serve_stops_the_worker_and_fails_when_the_server_cannot_start(tmp_path)
             served.stop()
 
 
+#: Settings safe for a shared deployment; each case below changes one of them.
+SHARED_SAFE = {"SAFERPLACES_SECRET_KEY": GOOD_KEY, "SAFERPLACES_HTTPS": "true",
+               "SAFERPLACES_ALLOWED_HOSTS": "saferplaces.example.gov.uk"}
 REFUSED = {
-    "SAFERPLACES_SECRET_KEY": {},
-    "SAFERPLACES_DEBUG": {"SAFERPLACES_SECRET_KEY": GOOD_KEY, "SAFERPLACES_DEBUG": "true"},
-    "SAFERPLACES_REQUIRE_2FA": {"SAFERPLACES_SECRET_KEY": GOOD_KEY, "SAFERPLACES_REQUIRE_2FA": "false"},
+    "SAFERPLACES_SECRET_KEY": {"SAFERPLACES_SECRET_KEY": None},
+    "SAFERPLACES_DEBUG": {"SAFERPLACES_DEBUG": "true"},
+    "SAFERPLACES_REQUIRE_2FA": {"SAFERPLACES_REQUIRE_2FA": "false"},
+}
+#: Refused only where other machines can reach the server itself.
+REFUSED_OFF_THIS_MACHINE = {
+    "SAFERPLACES_ALLOWED_HOSTS": {"SAFERPLACES_ALLOWED_HOSTS": "*"},
+    "SAFERPLACES_HTTPS": {"SAFERPLACES_HTTPS": "false"},
 }
 
 
-@pytest.mark.parametrize("variable", sorted(REFUSED))
-@pytest.mark.parametrize("host", ["0.0.0.0", "::"])
-def test_serve_refuses_other_machines_with_unsafe_settings_naming_the_variable(variable, host, tmp_path):
-    port = free_port()
-    env = {**environment(tmp_path), **REFUSED[variable]}
-    for name in ("SAFERPLACES_DEBUG", "SAFERPLACES_REQUIRE_2FA"):
-        if name not in REFUSED[variable]:
+def serve_env(home: Path, changed: dict[str, str | None]) -> dict[str, str]:
+    env = environment(home)
+    for name in ("SAFERPLACES_DEBUG", "SAFERPLACES_REQUIRE_2FA", "SAFERPLACES_BEHIND_PROXY",
+                 "SAFERPLACES_HTTPS", "SAFERPLACES_ALLOWED_HOSTS", "SAFERPLACES_SECRET_KEY"):
+        env.pop(name, None)
+    for name, value in changed.items():
+        if value is None:
             env.pop(name, None)
-    if variable == "SAFERPLACES_SECRET_KEY":
-        env.pop("SAFERPLACES_SECRET_KEY", None)
+        else:
+            env[name] = value
+    return env
+
+
+def assert_refused(home: Path, host: str, env: dict[str, str], variable: str) -> str:
+    port = free_port()
     # A server that started would never return: the timeout would fail the test.
     done = subprocess.run([sys.executable, "-m", "saferplaces.cli", "serve", "--host", host, "--port", str(port)],
-                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert done.returncode != 0
+                          env=env, cwd=home, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0, done.stdout + done.stderr
     assert f"refusing to serve on {host}" in done.stderr and variable in done.stderr
     assert "Serving" not in done.stdout and "Listening" not in done.stdout + done.stderr
-    assert not (tmp_path / "store.sqlite3").exists()  # refused before touching the database
+    assert "Traceback" not in done.stderr
+    assert not (home / "store.sqlite3").exists()  # refused before touching the database
     with socket.socket() as probe:  # nothing was left listening
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+    return done.stderr
+
+
+@pytest.mark.parametrize("variable", sorted(REFUSED) + sorted(REFUSED_OFF_THIS_MACHINE))
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])
+def test_serve_refuses_other_machines_with_unsafe_settings_naming_the_variable(variable, host, tmp_path):
+    changed = {**REFUSED, **REFUSED_OFF_THIS_MACHINE}[variable]
+    stderr = assert_refused(tmp_path, host, serve_env(tmp_path, {**SHARED_SAFE, **changed}), variable)
+    assert "which other machines can reach" in stderr
+
+
+@pytest.mark.parametrize("variable", sorted(REFUSED))
+@pytest.mark.parametrize("shared_by", ["SAFERPLACES_BEHIND_PROXY", "SAFERPLACES_HTTPS"])
+def test_serve_refuses_unsafe_settings_on_this_machine_when_a_proxy_shares_the_site(variable, shared_by,
+                                                                                     tmp_path):
+    """The documented production layout: the server on 127.0.0.1, a proxy in front of it."""
+    env = serve_env(tmp_path, {"SAFERPLACES_SECRET_KEY": GOOD_KEY, shared_by: "true", **REFUSED[variable]})
+    stderr = assert_refused(tmp_path, "127.0.0.1", env, variable)
+    assert shared_by in stderr
+
+
+def test_serve_starts_behind_a_proxy_on_this_machine_with_safe_settings(tmp_path):
+    env = serve_env(tmp_path, {**SHARED_SAFE, "SAFERPLACES_BEHIND_PROXY": "true"})
+    served = Served(tmp_path, free_port(), "--no-worker", env=env)
+    try:
+        served.wait_until_answering()
+    finally:
+        served.stop()
 
 
 @pytest.mark.parametrize(("host", "loopback"), [

@@ -1,4 +1,4 @@
-"""``saferplaces agency``: the partner agencies (add, list). The rules are in
+"""``saferplaces agency``: the partner agencies (add, list, reactivate). The rules are in
 ``saferplaces.apps.agencies.services``, shared with the management pages."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def refused_as_errors() -> Iterator[None]:
 
 @click.group()
 def agency() -> None:
-    """Partner agencies: add them and list them."""
+    """Partner agencies: add, list and reactivate them."""
 
 
 @agency.command("add")
@@ -66,6 +66,23 @@ def add(name: str, kind: str) -> None:
     with refused_as_errors():
         added = services.add_agency(name, kind, reason=COMMAND_LINE)
     out.print(f"Added agency {added.name} ({added.get_kind_display().lower()})", highlight=False)
+
+
+@agency.command("reactivate")
+@click.argument("name")
+def reactivate(name: str) -> None:
+    """Reactivate the deactivated agency NAME: its members can do what their roles allow again
+    (their disabled accounts stay disabled)."""
+    setup_django()
+    from saferplaces.apps.agencies import services
+
+    with refused_as_errors():
+        found = services.agency_named(name)
+        if found.active:
+            out.print(f"{found.name} was already active", highlight=False)
+            return
+        services.reactivate_agency(found, reason=COMMAND_LINE)
+    out.print(f"Reactivated {found.name}: its members can work again", highlight=False)
 
 
 @agency.command("list")

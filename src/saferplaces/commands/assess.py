@@ -177,12 +177,16 @@ def street_weeks_command(first_month: str | None, last_month: str | None, exclud
 @click.command()
 @click.option("--batch", is_flag=True, help="Run the waiting jobs, then stop.")
 def worker(batch: bool) -> None:
-    """Run background jobs (assessments started from the web app). `saferplaces serve` and
+    """Run background jobs (assessments started from the web app, the daily task reminders). `saferplaces serve` and
     `saferplaces demo` start one for you."""
     from django.core.management import call_command
 
     from saferplaces.commands.common import setup_django
 
     setup_django()
+    if not batch:  # a long-running worker also sends the daily task reminders
+        from saferplaces.apps.cases.reminders import schedule_reminders
+
+        schedule_reminders()
     arguments = ["--no-startup-delay", "--interval", "1"] + (["--batch"] if batch else [])
     call_command("db_worker", *arguments)

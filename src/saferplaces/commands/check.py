@@ -14,7 +14,8 @@ from saferplaces.commands.common import console, setup_django
 @click.command()
 @click.option("--deploy", is_flag=True,
               help="Also check the settings are safe for a shared deployment (HTTPS, secret key, debug, "
-                   "host names, two-factor sign-in).")
+                   "host names, two-factor sign-in, lockout, passwords, sessions, the sensitive list, "
+                   "PostgreSQL, the audit log's triggers).")
 def check(deploy: bool) -> None:
     """Check the configuration; exits non-zero, listing each problem, on any warning."""
     from django.core.management import call_command

@@ -13,7 +13,7 @@ from types import FrameType
 import click
 
 from saferplaces.commands.common import out, setup_django
-from saferplaces.web.server import GRACE_SECONDS, SERVERS, choose, refusals
+from saferplaces.web.server import GRACE_SECONDS, SERVERS, choose, refusals, shared_by
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name))
 
@@ -43,7 +43,7 @@ def refuse_if_unsafe(host: str) -> None:
     reasons = refusals(host)
     if reasons:
         raise click.ClickException(
-            f"refusing to serve on {host}, which other machines can reach: " + "; ".join(reasons) + ".")
+            f"refusing to serve on {host}, {shared_by(host)}: " + "; ".join(reasons) + ".")
 
 
 def serve_with_worker(host: str, port: int, *, with_worker: bool = True, workers: int = 2,
@@ -85,7 +85,8 @@ def serve_with_worker(host: str, port: int, *, with_worker: bool = True, workers
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but this machine (127.0.0.1, ::1, localhost) needs "
+              help="Address to listen on; anything but this machine (127.0.0.1, ::1, localhost), or "
+                   "any address with SAFERPLACES_BEHIND_PROXY or SAFERPLACES_HTTPS on, needs "
                    "production settings (see README: Running it for real).")
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),

@@ -607,13 +607,33 @@ class AssessmentConfig:
         return copy.deepcopy(dict(self.data)) | {"path": self.path}
 
 
+def _keep_disclosure_rules(data: dict[str, Any], defaults: Mapping[str, Any], source: str) -> None:
+    """A run's configuration may make the public-disclosure rules stricter, never looser: it may
+    raise ``public.suppress_below`` but not lower it below the partnership's default, and its
+    ``public.sensitive_categories`` and ``public.sensitive_flags`` add to the default lists
+    instead of replacing them (an analyst cannot publish small counts of sexual offences by
+    editing the configuration box)."""
+    public, floor = data.get("public", {}), defaults["public"]
+    threshold = public.get("suppress_below")
+    if isinstance(threshold, int) and threshold < int(floor["suppress_below"]):
+        raise ConfigError("public.suppress_below",
+                          f"cannot be lower than {floor['suppress_below']}, the partnership's "
+                          "disclosure rule (a run may raise it, not lower it)", source=source)
+    for key in ("sensitive_categories", "sensitive_flags"):
+        given = public.get(key)
+        if isinstance(given, list):
+            public[key] = list(dict.fromkeys([*floor[key], *given]))
+
+
 def _build(overrides: Mapping[str, Any] | None, path: str, source: str) -> AssessmentConfig:
     with DEFAULT_CONFIG_PATH.open("rb") as fh:
         data = tomllib.load(fh)
     if overrides:
         if not isinstance(overrides, Mapping):
             raise ConfigError("(top level)", "must be a table", source=source)
+        defaults = copy.deepcopy(data)
         _merge(data, overrides, ConfigModel)
+        _keep_disclosure_rules(data, defaults, source)
     settings = _validate(data, source)
     _check_consistency(settings, source)
     return AssessmentConfig(_dump(settings, data), path=path or str(DEFAULT_CONFIG_PATH))

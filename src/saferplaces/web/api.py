@@ -17,7 +17,11 @@ from saferplaces.apps.agencies.declare import signed_in_rule
 from saferplaces.apps.agencies.permissions import DeclaredAccess
 from saferplaces.apps.agencies.tokens import api_token
 from saferplaces.apps.assessments.api import RunDetail, RunList
+from saferplaces.apps.cases import api as cases_api
 from saferplaces.apps.incidents.api import IncidentSummary
+from saferplaces.apps.people.api import PersonDetail, PersonList
+from saferplaces.apps.workbench import api as workbench_api
+from saferplaces.web import converters  # noqa: F401  (registers <id:...>)
 
 __all__ = ["Schema", "urlpatterns"]
 
@@ -37,6 +41,19 @@ urlpatterns = [
     path("token/", api_token, name="token"),
     path("me/", Me.as_view(), name="me"),
     path("assessments/runs/", RunList.as_view(), name="runs"),
-    path("assessments/runs/<int:pk>/", RunDetail.as_view(), name="run"),
+    path("assessments/runs/<id:pk>/", RunDetail.as_view(), name="run"),
     path("incidents/summary/", IncidentSummary.as_view(), name="incident-summary"),
+    path("people/", PersonList.as_view(), name="people"),
+    path("people/<id:pk>/", PersonDetail.as_view(), name="person"),
+    path("cases/", cases_api.CaseList.as_view(), name="cases"),
+    path("cases/<id:pk>/", cases_api.CaseDetail.as_view(), name="case"),
+    path("cases/<id:pk>/parties/", cases_api.CaseParties.as_view(), name="case-parties"),
+    path("cases/<id:pk>/notes/", cases_api.CaseNotes.as_view(), name="case-notes"),
+    path("cases/<id:pk>/referrals/", cases_api.CaseReferrals.as_view(), name="case-referrals"),
+    path("cases/referrals/", cases_api.ReferralList.as_view(), name="referrals"),
+    path("cases/referrals/<id:pk>/decision/", cases_api.ReferralDecision.as_view(),
+         name="referral-decision"),
+    path("tasks/", workbench_api.TaskList.as_view(), name="tasks"),
+    path("tasks/<id:pk>/", workbench_api.TaskDetail.as_view(), name="task"),
+    path("tasks/<id:pk>/complete/", workbench_api.TaskComplete.as_view(), name="task-complete"),
 ]

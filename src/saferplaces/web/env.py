@@ -56,6 +56,9 @@ SETTINGS: tuple[Setting, ...] = (
             "your own list of sensitive categories and flags (TOML, each with its reason and legal "
             "source), whose exact locations only analysts and co-ordinators see; empty for the "
             "shipped list"),
+    Setting("SAFERPLACES_CASE_TYPES_FILE", "str", "",
+            "your own case types (TOML: label, reference prefix, party roles, retention and "
+            "referral response target, each rule with its source); empty for the shipped types"),
     Setting("SAFERPLACES_FILES", "str", "saferplaces-files",
             "folder for report files written by the web app (relative to the working directory)"),
     Setting("SAFERPLACES_STATIC_ROOT", "str", "saferplaces-static",
@@ -85,6 +88,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAFERPLACES_BREAK_GLASS_HOURS", "int", 3,
             "how long break-glass access to a record outside one's agency lasts (local policy; "
             "3 hours as in DHIS2)"),
+    Setting("SAFERPLACES_API_TOKEN_DAYS", "int", 90,
+            "days an API token works after it is created; then it is refused as expired and its "
+            "owner creates a new one (local policy)"),
     Setting("SAFERPLACES_PROGRESS", "bool", False,
             "draw progress bars even when the output is not a terminal (e.g. in a CI log)"),
 )

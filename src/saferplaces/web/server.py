@@ -42,16 +42,36 @@ def is_loopback(host: str) -> bool:
         return False  # any other name may resolve to an address others can reach
 
 
+def shared_by(host: str) -> str | None:
+    """Why the site on ``host`` is open to other people, as the refusal message says it; ``None``
+    for a local demo (this machine only, no proxy or HTTPS configured).
+
+    Off loopback (see :func:`is_loopback`) other machines reach the server itself. On loopback,
+    ``SAFERPLACES_BEHIND_PROXY`` or ``SAFERPLACES_HTTPS`` say a proxy or load balancer in front
+    opens it to them: the production layout of README "Running it for real"."""
+    from django.conf import settings
+
+    if not is_loopback(host):
+        return "which other machines can reach"
+    named = [name for name in ("SAFERPLACES_BEHIND_PROXY", "SAFERPLACES_HTTPS")
+             if getattr(settings, name, False)]
+    if named:
+        return f"which {' and '.join(named)} say{'s' if len(named) == 1 else ''} is shared through a proxy or load balancer"
+    return None
+
+
 def refusals(host: str) -> list[str]:
     """Why the configured site must not be served on ``host``; empty when it may be.
 
-    On this machine only (see :func:`is_loopback`) anything goes: it is a local demo. Anywhere
-    else: the built-in secret key is public (it is in the source, so anyone could forge a signed-in
-    session), debug pages show settings, code and data on any error, and without a second factor
-    one stolen password opens the partnership's records."""
+    A local demo (:func:`shared_by` is ``None``) may run with anything. A shared site may not run
+    with the built-in secret key (it is in the source, so anyone could forge a signed-in
+    session), debug pages (settings, code and data on any error) or without a second factor (one
+    stolen password would open the partnership's records). Where other machines reach the server
+    itself, it must also name its host names (``*`` answers to any name a request claims) and be
+    reached over HTTPS: plain HTTP would carry passwords and sign-in cookies in clear."""
     from django.conf import settings
 
-    if is_loopback(host):
+    if shared_by(host) is None:
         return []
     reasons = []
     if declared("SAFERPLACES_SECRET_KEY").default == settings.SECRET_KEY:
@@ -61,6 +81,14 @@ def refusals(host: str) -> list[str]:
         reasons.append("debug pages are on: set SAFERPLACES_DEBUG=false")
     if not getattr(settings, "SAFERPLACES_REQUIRE_2FA", True):
         reasons.append("two-factor sign-in is off: set SAFERPLACES_REQUIRE_2FA=true")
+    if not is_loopback(host):
+        if "*" in settings.ALLOWED_HOSTS:
+            reasons.append("SAFERPLACES_ALLOWED_HOSTS is '*', answering to any host name a request "
+                           "claims: set it to the site's host name(s)")
+        if not getattr(settings, "SAFERPLACES_HTTPS", False):
+            reasons.append("HTTPS is off, so passwords and sign-in cookies would cross the network "
+                           "in clear: serve it over HTTPS (from a proxy or load balancer in front) "
+                           "and set SAFERPLACES_HTTPS=true")
     return reasons
 
 

@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "saferplaces.apps.assessments",
     "saferplaces.apps.audit",
     "saferplaces.apps.agencies",
+    "saferplaces.apps.people",
+    "saferplaces.apps.cases",
+    "saferplaces.apps.workbench",
+    "saferplaces.apps.dataprotection",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -127,6 +131,8 @@ SAFERPLACES_TILE_ATTRIBUTION = env_str("SAFERPLACES_TILE_ATTRIBUTION")
 SAFERPLACES_MAP_POINT_LIMIT = env_int("SAFERPLACES_MAP_POINT_LIMIT")
 # Exact locations of these only for "incidents.view_sensitive_locations" (apps/incidents/access.py).
 SAFERPLACES_SENSITIVE_CATEGORIES_FILE = env_str("SAFERPLACES_SENSITIVE_CATEGORIES_FILE")
+# Case types, their party roles, retention and referral targets (apps/cases/types.py).
+SAFERPLACES_CASE_TYPES_FILE = env_str("SAFERPLACES_CASE_TYPES_FILE")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -233,6 +239,7 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 SAFERPLACES_PUBLIC_SITE = env_bool("SAFERPLACES_PUBLIC_SITE")
 SAFERPLACES_REQUIRE_2FA = env_bool("SAFERPLACES_REQUIRE_2FA")
 SAFERPLACES_BREAK_GLASS_HOURS = env_int("SAFERPLACES_BREAK_GLASS_HOURS")
+SAFERPLACES_API_TOKEN_DAYS = env_int("SAFERPLACES_API_TOKEN_DAYS")
 
 # The API (/api/, web/api.py). A token is sent as "Authorization: Token <key>"; a browser uses its
 # session. Every endpoint's declared rule is enforced by DeclaredAccess, so an API view that
@@ -240,7 +247,8 @@ SAFERPLACES_BREAK_GLASS_HOURS = env_int("SAFERPLACES_BREAK_GLASS_HOURS")
 REST_FRAMEWORK = {
     # Token first, so a request with no credentials is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, refusing tokens older than SAFERPLACES_API_TOKEN_DAYS
+        "saferplaces.apps.agencies.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["saferplaces.apps.agencies.permissions.DeclaredAccess"],
@@ -260,5 +268,15 @@ SPECTACULAR_SETTINGS = {
         "Each endpoint needs the same role capability as the page it mirrors."
     ),
     "SERVE_INCLUDE_SCHEMA": False,
+    # several models have a "status": name each choice set after its model
+    "ENUM_NAME_OVERRIDES": {
+        "RunStatusEnum": "saferplaces.apps.assessments.models.RunStatus",
+        "CaseStatusEnum": "saferplaces.apps.cases.models.Status",
+        "TaskStatusEnum": "saferplaces.apps.cases.models.TaskStatus",
+        "DecisionEnum": "saferplaces.apps.cases.models.Decision",
+    },
     "SERVE_PERMISSIONS": ["saferplaces.apps.agencies.permissions.DeclaredAccess"],
+    # Record ids in URLs (<id:pk>, web/converters.py): whole numbers of up to 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 0,
+                                        "maximum": 999_999_999_999_999_999}},
 }

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from saferplaces.apps.agencies import breakglass_views
-from saferplaces.web import views
+from saferplaces.web import converters, views  # noqa: F401  (converters registers <id:...>)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,8 +9,12 @@ urlpatterns = [
     path("map/incidents.geojson", views.incidents_geojson, name="incidents-geojson"),
     path("map/areas.geojson", views.areas_geojson, name="areas-geojson"),
     path("assessments/", include("saferplaces.apps.assessments.urls")),
+    path("people/", include("saferplaces.apps.people.urls")),
+    path("cases/", include("saferplaces.apps.cases.urls")),
+    path("", include("saferplaces.apps.workbench.urls")),  # dashboard, tasks, notifications, search
+    path("", include("saferplaces.apps.dataprotection.urls")),  # exports/, retention/, subject access
     path("break-glass/", breakglass_views.agency_accesses, name="break-glass-list"),
-    path("break-glass/<slug:record_type>/<int:record_id>/", breakglass_views.request_access,
+    path("break-glass/<slug:record_type>/<id:record_id>/", breakglass_views.request_access,
          name="break-glass"),
     path("audit/", include("saferplaces.apps.audit.urls")),
     path("manage/", include("saferplaces.apps.agencies.urls")),

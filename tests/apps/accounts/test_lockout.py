@@ -133,3 +133,39 @@ def test_the_right_password_after_four_wrong_ones_still_works(client, enrolled):
     wrong_passwords(client, 4)
     response = password_step(client, "alice", PASSWORD)
     assert response.status_code == 302 and response["Location"] == "/accounts/two-factor/"
+
+
+def test_a_locked_username_is_refused_in_every_session_whatever_the_code(enrolled, alice):
+    """Sessions that passed the password step before the lock get no more guesses: the lock is
+    checked before the code, so the right code (app or recovery) is refused too, and is not used up."""
+    from saferplaces.apps.accounts.services import recovery_codes, recovery_codes_left
+
+    codes = recovery_codes(alice)
+    first, second, third = Client(), Client(), Client()
+    for session in (first, second, third):
+        assert password_step(session).status_code == 302
+    assert is_lockout_page(wrong_codes(first, enrolled.device, 5)[-1])
+    assert is_locked("alice")
+
+    refused = second.post("/accounts/two-factor/verify/", {"code": code_for(enrolled.device)})
+    assert is_lockout_page(refused)
+    assert "_auth_user_id" not in second.session and not signed_in(second)
+    assert is_lockout_page(third.post("/accounts/two-factor/verify/", {"code": codes[0]}))
+    assert not signed_in(third)
+    assert recovery_codes_left(alice) == len(codes)
+    assert is_locked("alice")  # the right code while locked does not lift the lock
+
+
+def test_a_locked_username_cannot_set_up_an_app_in_a_session_opened_before_the_lock(alice):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    setting_up = Client()
+    password_step(setting_up)
+    setting_up.get("/accounts/two-factor/set-up/")  # the new app's key is shown
+    pending = TOTPDevice.objects.get(user=alice, confirmed=False)
+    wrong_passwords(Client(), 5)
+
+    refused = setting_up.post("/accounts/two-factor/set-up/", {"code": code_for(pending)})
+    assert is_lockout_page(refused) and not signed_in(setting_up)
+    assert not TOTPDevice.objects.filter(user=alice, confirmed=True).exists()
+    assert is_locked("alice")

@@ -76,3 +76,17 @@ def test_changing_ones_password_signs_out_every_other_session(enrolled, alice):
     response = desktop.get("/assessments/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in desktop.session
+
+
+def test_changing_ones_password_deletes_ones_api_token(enrolled, alice):
+    """A password changed because it may have been seen: a token minted with it stops too."""
+    from rest_framework.authtoken.models import Token
+
+    browser = Client()
+    sign_in_fully(browser, enrolled.device)
+    Token.objects.create(user=alice)
+    response = browser.post("/accounts/password_change/", {
+        "old_password": PASSWORD, "new_password1": "amber kettle violin harbour",
+        "new_password2": "amber kettle violin harbour"})
+    assert response["Location"] == "/accounts/password_change/done/"
+    assert not Token.objects.filter(user=alice).exists()

@@ -253,8 +253,9 @@ def test_resetting_two_factor_sends_the_person_to_set_up_again_and_is_audited(cl
     assert not StaticDevice.objects.filter(user=alice).exists()
     event = AuditEvent.objects.get(action="2fa-reset")
     assert (event.username, event.object_type, event.object_id) == ("ada", "user", str(alice.pk))
-    # the session that passed with the removed app must pass again, with a new app
-    assert client.get("/assessments/")["Location"] == "/accounts/two-factor/?next=%2Fassessments%2F"
+    # the session that passed with the removed app is ended: a new app needs the password again
+    assert client.get("/assessments/")["Location"].startswith("/accounts/login/")
+    assert password_step(client).status_code == 302
     assert client.get("/accounts/two-factor/")["Location"] == "/accounts/two-factor/set-up/"
 
 
@@ -263,3 +264,18 @@ def test_with_two_factor_sign_in_turned_off_the_password_is_enough(client, alice
     response = password_step(client, next_url="/assessments/entries/")
     assert response["Location"] == "/assessments/entries/"
     assert client.get("/assessments/entries/").status_code == 200
+
+
+def test_after_a_reset_an_old_session_cannot_set_up_a_new_app(client, enrolled, alice):
+    """A lost phone's reset ends every session of the person: whoever holds an old session
+    cookie (a thief, a shared office computer) cannot enrol their own app without the password."""
+    sign_in_fully(client, enrolled.device)
+    part_way = Client()
+    password_step(part_way)  # signed in with the password, not yet the code
+    reset_two_factor(alice, by=make_person("ada", role="administrator"))
+
+    for session in (client, part_way):
+        response = session.get("/accounts/two-factor/set-up/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        assert "_auth_user_id" not in session.session
+    assert not TOTPDevice.objects.filter(user=alice).exists()

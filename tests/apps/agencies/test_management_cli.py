@@ -86,12 +86,64 @@ def test_users_add_names_the_agencies_when_one_is_unknown(home):
     assert done.returncode == 1 and "There is no agency called Kent Police (agencies: Essex Police)" in done.stderr
 
 
-def test_users_add_again_moves_an_existing_account(home):
+def test_users_add_again_changes_the_role_but_moves_to_another_agency_only_with_move(home):
     ok("agency", "add", "Colchester City Council", "--kind", "council", home=home)
     ok("users", "add", "dave", "--agency", "Essex Police", "--role", "viewer", "--password", "a-long-passphrase-1",
        home=home)
-    printed = ok("users", "add", "dave", "--agency", "Colchester City Council", "--role", "coordinator", home=home)
+    printed = ok("users", "add", "DAVE", "--agency", "Essex Police", "--role", "analyst", home=home)
+    assert "Updated dave: Analyst in Essex Police (password unchanged)" in printed
+    refused = saferplaces("users", "add", "dave", "--agency", "Colchester City Council", "--role", "coordinator",
+                          home=home)
+    assert refused.returncode == 1
+    assert "dave already has an account in Essex Police: add --move to move them" in refused.stderr
+    assert row_of(ok("users", "list", home=home), "dave")[1:3] == ["Essex Police", "analyst"]
+    printed = ok("users", "add", "dave", "--agency", "Colchester City Council", "--role", "coordinator", "--move",
+                 home=home)
     assert "Updated dave: Co-ordinator in Colchester City Council (password unchanged)" in printed
+
+
+def test_users_add_of_a_disabled_account_says_to_enable_it(home):
+    ok("users", "add", "gina", "--agency", "Essex Police", "--role", "viewer", "--password", "a-long-passphrase-1",
+       home=home)
+    ok("users", "disable", "gina", home=home)
+    refused = saferplaces("users", "add", "gina", "--agency", "Essex Police", "--role", "analyst", home=home)
+    assert refused.returncode == 1
+    assert "gina's account is disabled; enable it with `saferplaces users enable gina`" in refused.stderr
+    assert "Enabled gina: they can sign in again" in ok("users", "enable", "GINA", home=home)
+    assert row_of(ok("users", "list", home=home), "gina")[5] == "yes"
+
+
+def test_users_unlock_lifts_a_lockout(home):
+    ok("users", "add", "hal", "--agency", "Essex Police", "--role", "viewer", "--password", "a-long-passphrase-1",
+       home=home)
+    assert "hal was not locked" in ok("users", "unlock", "hal", home=home)
+    python("""
+        from django.contrib.auth import authenticate
+        from django.test import RequestFactory
+        for _ in range(5):
+            authenticate(RequestFactory().post("/accounts/login/"), username="hal", password="a wrong guess")
+        from saferplaces.apps.accounts.lockout import is_locked
+        assert is_locked("hal")
+    """, home)
+    assert "Unlocked hal: they can sign in again now" in ok("users", "unlock", "HAL", home=home)
+    assert python("""
+        from saferplaces.apps.accounts.lockout import is_locked
+        from saferplaces.apps.audit.models import AuditEvent
+        event = AuditEvent.objects.order_by("-sequence").first()
+        print(is_locked("hal"), event.changed_fields, event.reason)
+    """, home).strip() == "False ['lockout'] saferplaces command line"
+
+
+def test_agency_reactivate_brings_a_deactivated_agency_back(home):
+    python("""
+        from saferplaces.apps.agencies import services
+        services.deactivate_agency(services.agency_named("Essex Police"))
+    """, home)
+    assert "Reactivated Essex Police: its members can work again" in ok("agency", "reactivate", "essex police",
+                                                                        home=home)
+    assert "Essex Police was already active" in ok("agency", "reactivate", "Essex Police", home=home)
+    unknown = saferplaces("agency", "reactivate", "Kent Police", home=home)
+    assert unknown.returncode == 1 and "There is no agency called Kent Police" in unknown.stderr
 
 
 def test_users_list_disable_and_reset_2fa(home):
@@ -110,12 +162,23 @@ def test_users_list_disable_and_reset_2fa(home):
     assert python("""
         from saferplaces.apps.audit.models import AuditEvent
         print(sorted(AuditEvent.objects.filter(object_type="user").values_list("action", flat=True)))
-    """, home).strip() == "['2fa-reset', 'create', 'update']"
+        print(set(AuditEvent.objects.filter(object_type="user").values_list("reason", flat=True)))
+    """, home).strip() == "['2fa-reset', 'create', 'update']\n{'saferplaces command line'}"
 
 
-def test_users_disable_of_nobody_is_an_error(home):
-    done = saferplaces("users", "disable", "nobody", home=home)
+@pytest.mark.parametrize("command", ["disable", "enable", "reset-2fa", "unlock"])
+def test_users_commands_on_nobody_are_an_error(home, command):
+    done = saferplaces("users", command, "nobody", home=home)
     assert done.returncode == 1 and "There is no user called nobody" in done.stderr
+
+
+def test_users_commands_find_an_account_whatever_its_capitals(home):
+    ok("users", "add", "ivy", "--agency", "Essex Police", "--role", "viewer", "--password", "a-long-passphrase-1",
+       home=home)
+    assert "Reset two-factor sign-in for ivy" in ok("users", "reset-2fa", "IVY", home=home)
+    assert "Disabled ivy" in ok("users", "disable", "Ivy", home=home)
+    taken = saferplaces("users", "add", "IVY", "--agency", "Essex Police", "--role", "viewer", home=home)
+    assert taken.returncode == 1 and "ivy's account is disabled" in taken.stderr
 
 
 def test_users_add_makes_a_site_administrator_only_when_asked(home):

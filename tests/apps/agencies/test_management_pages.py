@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 TEMPLATES = Path(__file__).parents[3] / "src" / "saferplaces" / "apps" / "agencies" / "templates" / "agencies"
 MANAGEMENT_TEMPLATES = ("base.html", "_checkbox.html", "_roles.html", "agencies.html", "add_agency.html",
-                        "deactivate_agency.html", "users.html", "add_user.html", "user_added.html",
+                        "deactivate_agency.html", "reactivate_agency.html", "users.html", "add_user.html", "user_added.html",
                         "user.html", "confirm.html")
 
 
@@ -29,7 +29,8 @@ def html(response) -> str:
 
 
 def user_urls(pk: int) -> list[str]:
-    return [f"/manage/users/{pk}/", f"/manage/users/{pk}/disable/", f"/manage/users/{pk}/reset-two-factor/"]
+    return [f"/manage/users/{pk}/", f"/manage/users/{pk}/disable/", f"/manage/users/{pk}/reset-two-factor/",
+            f"/manage/users/{pk}/enable/", f"/manage/users/{pk}/unlock/"]
 
 
 # --- who gets in ----------------------------------------------------------------------------------
@@ -73,7 +74,8 @@ def test_another_agencys_account_is_a_404_for_an_agency_administrator(partnershi
 
 def test_the_agencies_pages_are_for_site_administrators_only(partnership, signed_in_client):
     partner = partnership.partner.pk
-    urls = ["/manage/agencies/", "/manage/agencies/add/", f"/manage/agencies/{partner}/deactivate/"]
+    urls = ["/manage/agencies/", "/manage/agencies/add/", f"/manage/agencies/{partner}/deactivate/",
+            f"/manage/agencies/{partner}/reactivate/"]
     admin = signed_in_client(partnership.user("owner", "administrator"))
     for url in urls:
         assert admin.get(url).status_code == 403, url
@@ -213,3 +215,60 @@ def test_addresses_hold_numeric_ids_never_names(partnership, signed_in_client):
 def test_templates_have_no_inline_script_or_style(name):
     source = (TEMPLATES / name).read_text(encoding="utf-8")
     assert "<script" not in source and "<style" not in source and "style=" not in source
+
+
+# --- higher standing, and bringing accounts and agencies back ---------------------------------------
+
+def test_an_agency_administrator_cannot_touch_a_site_administrator_in_their_agency(partnership, signed_in_client):
+    from saferplaces.apps.agencies import services
+
+    boss, _ = services.add_user("police-site-admin", agency=partnership.owner, role="administrator",
+                                site_admin=True)
+    sign_in(Client(), boss)  # gives them a confirmed device
+    client = signed_in_client(partnership.user("owner", "administrator"))
+    page = html(client.get(f"/manage/users/{boss.pk}/"))
+    assert "Only a site administrator changes a site administrator" in page
+    assert "Save role" not in page and "/disable/" not in page and "/reset-two-factor/" not in page
+    for url in user_urls(boss.pk):
+        assert client.post(url, {"role": "viewer"}).status_code == 403, url
+    boss.refresh_from_db()
+    assert boss.is_active and TOTPDevice.objects.filter(user=boss).exists()
+    assert Membership.objects.get(user=boss).role == "administrator"
+
+
+def test_a_disabled_account_is_enabled_from_its_page(partnership, signed_in_client):
+    client = signed_in_client(partnership.user("owner", "administrator"))
+    practitioner = partnership.user("owner", "practitioner")
+    client.post(f"/manage/users/{practitioner.pk}/disable/")
+    page = html(client.get(f"/manage/users/{practitioner.pk}/"))
+    assert f'href="/manage/users/{practitioner.pk}/enable/"' in page
+    assert "Enable this account" in html(client.get(f"/manage/users/{practitioner.pk}/enable/"))
+    assert client.post(f"/manage/users/{practitioner.pk}/enable/").status_code == 302
+    practitioner.refresh_from_db()
+    assert practitioner.is_active
+    assert AuditEvent.objects.order_by("-sequence").first().changed_fields == ["is_active"]
+
+
+def test_a_locked_username_is_unlocked_from_its_page(partnership, signed_in_client):
+    from saferplaces.apps.accounts.lockout import is_locked
+
+    practitioner = partnership.user("owner", "practitioner")
+    for _ in range(5):
+        Client().post("/accounts/login/", {"username": "owner-practitioner", "password": "a wrong guess"})
+    client = signed_in_client(partnership.user("owner", "administrator"))
+    page = html(client.get(f"/manage/users/{practitioner.pk}/"))
+    assert "Locked after failed sign-ins" in page and f'href="/manage/users/{practitioner.pk}/unlock/"' in page
+    assert client.post(f"/manage/users/{practitioner.pk}/unlock/").status_code == 302
+    assert not is_locked("owner-practitioner")
+    assert "Locked after failed sign-ins" not in html(client.get(f"/manage/users/{practitioner.pk}/"))
+
+
+def test_a_site_administrator_reactivates_an_agency(partnership, signed_in_client):
+    client = signed_in_client(partnership.users["site-admin"])
+    partner = partnership.partner
+    client.post(f"/manage/agencies/{partner.pk}/deactivate/")
+    assert f'href="/manage/agencies/{partner.pk}/reactivate/"' in html(client.get("/manage/agencies/"))
+    assert "Reactivate" in html(client.get(f"/manage/agencies/{partner.pk}/reactivate/"))
+    assert client.post(f"/manage/agencies/{partner.pk}/reactivate/").status_code == 302
+    partner.refresh_from_db()
+    assert partner.active

@@ -227,3 +227,129 @@ def test_a_deactivated_agencys_members_can_do_nothing(partnership):
     partner_analyst = get_user_model().objects.get(username="partner-analyst")
     assert capabilities(partner_analyst) == frozenset()
     assert last_event().changed_fields == ["active"]
+
+
+# --- nobody acts on an account of higher standing ---------------------------------------------------
+
+@pytest.fixture
+def council_site_admin(partnership):
+    """A site administrator who is also a member of Essex Police (as `users add ... --site-admin` makes)."""
+    user, _ = services.add_user("police-site-admin", agency=partnership.owner, role="administrator",
+                                site_admin=True)
+    return user
+
+
+@pytest.mark.parametrize("act", ["disable", "reset-2fa", "role", "intelligence", "enable", "unlock"])
+def test_an_agency_administrator_cannot_act_on_a_site_administrator_of_their_agency(
+        partnership, council_site_admin, act):
+    admin = partnership.user("owner", "administrator")
+    TOTPDevice.objects.create(user=council_site_admin, name="Authenticator app", confirmed=True)
+    events = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied, match="site administrator"):
+        {"disable": lambda: services.disable_user(council_site_admin, by=admin),
+         "reset-2fa": lambda: services.reset_two_factor_for(council_site_admin, by=admin),
+         "role": lambda: services.update_membership(council_site_admin, role="viewer", by=admin),
+         "intelligence": lambda: services.update_membership(council_site_admin, intelligence=True, by=admin),
+         "enable": lambda: services.enable_user(council_site_admin, by=admin),
+         "unlock": lambda: services.unlock_user(council_site_admin, by=admin)}[act]()
+    council_site_admin.refresh_from_db()
+    assert council_site_admin.is_active and TOTPDevice.objects.filter(user=council_site_admin).exists()
+    assert Membership.objects.get(user=council_site_admin).role == "administrator"
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_agency_administrator_cannot_act_on_a_disabled_site_administrator_either(
+        partnership, council_site_admin):
+    services.disable_user(council_site_admin)
+    with pytest.raises(PermissionDenied):
+        services.enable_user(council_site_admin, by=partnership.user("owner", "administrator"))
+    council_site_admin.refresh_from_db()
+    assert not council_site_admin.is_active
+
+
+def test_a_site_administrator_acts_on_another_site_administrator(partnership, council_site_admin):
+    services.reset_two_factor_for(council_site_admin, by=partnership.users["site-admin"])
+    services.disable_user(council_site_admin, by=partnership.users["site-admin"])
+    services.enable_user(council_site_admin, by=partnership.users["site-admin"])
+    council_site_admin.refresh_from_db()
+    assert council_site_admin.is_active
+
+
+def test_the_command_line_acts_on_a_site_administrator(council_site_admin):
+    services.disable_user(council_site_admin)
+    council_site_admin.refresh_from_db()
+    assert not council_site_admin.is_active
+
+
+def test_an_agency_administrator_may_still_manage_a_fellow_agency_administrator(partnership):
+    colleague, _ = services.add_user("owner-admin-2", agency=partnership.owner, role="administrator")
+    services.update_membership(colleague, role="analyst", by=partnership.user("owner", "administrator"))
+    assert Membership.objects.get(user=colleague).role == "analyst"
+
+
+# --- bringing back: enable, unlock, reactivate --------------------------------------------------------
+
+def test_a_disabled_account_is_enabled_again_and_it_is_audited(partnership):
+    admin = partnership.user("owner", "administrator")
+    viewer = partnership.user("owner", "viewer")
+    services.disable_user(viewer, by=admin)
+    services.enable_user(viewer, by=admin)
+    viewer.refresh_from_db()
+    assert viewer.is_active and "assessments.view" in capabilities(viewer)
+    event = last_event()
+    assert (event.action, event.username, event.changed_fields) == ("update", admin.username, ["is_active"])
+
+
+def test_an_agency_administrator_cannot_enable_another_agencys_user_or_themselves(partnership):
+    admin = partnership.user("owner", "administrator")
+    outsider = partnership.user("outsider", "viewer")
+    services.disable_user(outsider)
+    with pytest.raises(Http404):
+        services.enable_user(outsider, by=admin)
+    with pytest.raises(PermissionDenied):
+        services.enable_user(admin, by=admin)
+
+
+def test_unlocking_lifts_a_lockout_and_is_audited(partnership):
+    from django.test import Client
+
+    from saferplaces.apps.accounts.lockout import is_locked
+
+    viewer = partnership.user("owner", "viewer")
+    for _ in range(5):
+        Client().post("/accounts/login/", {"username": "OWNER-viewer", "password": "a wrong guess"})
+    assert is_locked("owner-viewer")
+    assert services.unlock_user(viewer, by=partnership.user("owner", "administrator")) is True
+    assert not is_locked("owner-viewer")
+    event = last_event()
+    assert (event.action, event.object_id, event.changed_fields) == ("update", str(viewer.pk), ["lockout"])
+    assert services.unlock_user(viewer) is False  # nothing to lift: nothing recorded
+    assert last_event() == event
+
+
+def test_a_deactivated_agency_is_reactivated_by_a_site_administrator_only(partnership):
+    services.deactivate_agency(partnership.partner)
+    with pytest.raises(PermissionDenied):
+        services.reactivate_agency(partnership.partner, by=partnership.user("partner", "administrator"))
+    services.reactivate_agency(partnership.partner, by=partnership.users["site-admin"])
+    partnership.partner.refresh_from_db()
+    assert partnership.partner.active
+    assert "assessments.run" in capabilities(get_user_model().objects.get(username="partner-analyst"))
+    event = last_event()
+    assert (event.action, event.object_type, event.changed_fields) == ("update", "agency", ["active"])
+
+
+# --- usernames: one account whatever the capitals ---------------------------------------------------
+
+def test_usernames_are_found_whatever_their_capitals(partnership):
+    assert services.user_named("OWNER-Viewer") == partnership.user("owner", "viewer")
+    services.disable_user("OWNER-VIEWER")
+    partnership.user("owner", "viewer").refresh_from_db()
+    assert not partnership.user("owner", "viewer").is_active
+
+
+def test_two_accounts_differing_only_in_capitals_are_ambiguous_unless_typed_exactly(partnership):
+    get_user_model().objects.create_user("Owner-Viewer")  # made before names were checked
+    assert services.user_named("owner-viewer") == partnership.user("owner", "viewer")
+    with pytest.raises(ValidationError, match="more than one user called OWNER-VIEWER"):
+        services.user_named("OWNER-VIEWER")

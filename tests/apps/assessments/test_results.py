@@ -136,3 +136,15 @@ def test_the_street_weeks_page_reads_the_recent_street_weeks_once(analyst_client
     exclusions = [q["sql"] for q in queries.captured_queries
                   if "assessments_streetweek" in q["sql"] and '"end" >=' in q["sql"]]
     assert len(exclusions) == 1
+
+
+def test_a_runs_reports_withhold_everything_the_maps_sensitive_list_names(db):
+    from saferplaces.apps.incidents.sensitive import load_rules
+    from saferplaces.strategic.disclosure import normalise_category
+
+    run = AssessmentRun(kind=RunKind.ANNUAL, first_month="2023-04", last_month="2024-03",
+                        config_toml='[public]\nsensitive_categories = ["Cuckooing"]\n')
+    public = services._run_config(run).section("public")
+    listed = {normalise_category(c) for c in public["sensitive_categories"]}
+    assert load_rules().categories <= listed and normalise_category("Cuckooing") in listed
+    assert set(load_rules().flags) <= set(public["sensitive_flags"])

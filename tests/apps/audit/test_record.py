@@ -75,7 +75,8 @@ def test_an_event_is_rolled_back_with_the_change_it_describes():
     assert not AuditEvent.objects.exists()
 
 
-def test_the_request_gives_the_user_address_and_request_id(partnership):
+def test_the_request_gives_the_user_address_and_request_id(partnership, settings):
+    settings.SAFERPLACES_BEHIND_PROXY = True  # the proxy in front sets the request id
     request = RequestFactory().get("/cases/5/", REMOTE_ADDR="203.0.113.9", HTTP_X_REQUEST_ID="abc-123")
     request.user = partnership.user("owner", "viewer")
     first = record("view", request=request, object_type="case", object_id=5)
@@ -85,7 +86,8 @@ def test_the_request_gives_the_user_address_and_request_id(partnership):
     assert first.request_id == second.request_id == "abc-123"
 
 
-def test_the_middleware_gives_each_request_an_id_and_returns_it():
+def test_the_middleware_gives_each_request_an_id_and_returns_it(settings):
+    settings.SAFERPLACES_BEHIND_PROXY = True
     seen = {}
 
     def view(request):
@@ -102,6 +104,43 @@ def test_the_middleware_gives_each_request_an_id_and_returns_it():
     assert kept["X-Request-ID"] == "proxy-7f3a"
     injected = middleware(RequestFactory().get("/", HTTP_X_REQUEST_ID="x\nForged: log line"))
     assert "\n" not in injected["X-Request-ID"] and len(injected["X-Request-ID"]) == 32
+
+
+def proxied(**headers: str):
+    """A request as it reaches the app through the partnership's proxy at 10.0.0.5."""
+    return RequestFactory().get("/cases/5/", REMOTE_ADDR="10.0.0.5", **headers)
+
+
+def test_a_request_id_sent_by_a_client_is_not_trusted_without_a_proxy(settings):
+    settings.SAFERPLACES_BEHIND_PROXY = False
+    event = record("view", request=proxied(HTTP_X_REQUEST_ID="someone-elses-request"))
+    assert event.request_id != "someone-elses-request" and len(event.request_id) == 32
+
+
+@pytest.mark.parametrize("offered", ["a" * 65, "dots.are.not.ids", "under_score", "", "x y",
+                                     "x\nForged: log line"])
+def test_behind_a_proxy_only_a_well_formed_request_id_is_kept(settings, offered):
+    settings.SAFERPLACES_BEHIND_PROXY = True
+    event = record("view", request=proxied(HTTP_X_REQUEST_ID=offered))
+    assert event.request_id != offered and len(event.request_id) == 32
+    kept = record("view", request=proxied(HTTP_X_REQUEST_ID="0f3a-" + "b" * 59))
+    assert kept.request_id == "0f3a-" + "b" * 59
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_added_last(settings):
+    settings.SAFERPLACES_BEHIND_PROXY = True
+    # The client claims 192.0.2.1; our proxy appends the address it saw, 203.0.113.9.
+    event = record("view", request=proxied(HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.9"))
+    assert event.ip_address == "203.0.113.9"
+    assert record("view", request=proxied(HTTP_X_FORWARDED_FOR="2001:db8::7")).ip_address == "2001:db8::7"
+    assert record("view", request=proxied()).ip_address == "10.0.0.5"  # no header: the proxy's own
+    assert record("view", request=proxied(HTTP_X_FORWARDED_FOR="1.2.3.4, nonsense")).ip_address is None
+
+
+def test_without_a_proxy_a_forwarded_address_is_ignored(settings):
+    settings.SAFERPLACES_BEHIND_PROXY = False
+    event = record("view", request=proxied(HTTP_X_FORWARDED_FOR="192.0.2.1"))
+    assert event.ip_address == "10.0.0.5"
 
 
 def test_an_address_that_is_not_an_address_is_left_empty():

@@ -20,7 +20,8 @@ def sign_in(client: Client, username: str, password: str):
                        REMOTE_ADDR="198.51.100.20", HTTP_X_REQUEST_ID="sign-in-1")
 
 
-def test_signing_in_is_recorded_with_the_user_agency_address_and_request(partnership):
+def test_signing_in_is_recorded_with_the_user_agency_address_and_request(partnership, settings):
+    settings.SAFERPLACES_BEHIND_PROXY = True  # the proxy in front sets the request id
     officer = partnership.user("partner", "practitioner")
     officer.set_password(PASSWORD)
     officer.save()

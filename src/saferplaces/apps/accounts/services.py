@@ -140,14 +140,21 @@ def check_code(user: Any, code: str) -> Device | None:
     return None
 
 
-def reset_two_factor(user: Any, *, by: Any = None, request: HttpRequest | None = None) -> None:
+def reset_two_factor(user: Any, *, by: Any = None, request: HttpRequest | None = None,
+                     reason: str = "") -> None:
     """Remove ``user``'s authenticator app and recovery codes: at their next sign-in they set up
-    a new app. Sessions that passed two-factor sign-in with the removed devices must pass it
-    again (django-otp no longer finds the device). Recorded in the audit log as "2fa-reset"
-    by ``by`` (or the signed-in user of ``request``)."""
+    a new app. Every session of theirs ends and their API token is deleted: a reset is for a
+    lost or stolen phone, and whoever holds an old session (a thief, a shared office computer
+    left signed in) must not enrol their own app without the password, nor keep a token made
+    with the old one. Recorded in the audit log as "2fa-reset" by ``by`` (or the signed-in user
+    of ``request``), with the token's deletion."""
+    from saferplaces.apps.accounts.sessions import end_sessions, revoke_api_token
     from saferplaces.apps.audit.services import record
 
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        record("2fa-reset", user=by, request=request, object_type="user", object_id=user.pk)
+        record("2fa-reset", user=by, request=request, object_type="user", object_id=user.pk,
+               reason=reason)
+        end_sessions(user)
+        revoke_api_token(user, by=by, request=request, reason=reason)

@@ -9,7 +9,12 @@
 3. The ``next`` page is carried through every step, and followed only if it is on this site.
 
 A wrong code at ``accounts:verify`` counts as a failed sign-in, with wrong passwords, towards the
-lockout (``lockout.py``); the lockout signs the person out.
+lockout (``lockout.py``); the lockout signs the person out. The lock is checked before any code:
+while a username is locked, every session that passed its password step (including ones opened
+before the lock) is signed out and shown the lockout page, whatever code it sends, and the code
+is not tried (a right one neither signs in nor lifts the lock; a recovery code is not used up).
+Otherwise each such session would be one more guess, and someone with the password could open as
+many as they liked before the lock.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from saferplaces.apps.accounts.forms import PasswordChangeForm, SetUpForm, VerifyForm
-from saferplaces.apps.accounts.lockout import locked_until_key, unlock, username_of
+from saferplaces.apps.accounts.lockout import is_locked, locked_until_key, unlock, username_of
 from saferplaces.apps.accounts.services import (
     check_code,
     confirm_device,
@@ -109,11 +114,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
 
     def form_valid(self, form: Any) -> HttpResponse:
+        from saferplaces.apps.accounts.sessions import revoke_api_token
         from saferplaces.apps.audit.services import record
 
         response = super().form_valid(form)
         record("update", request=self.request, object_type="user",
                object_id=self.request.user.pk, fields=["password"])
+        # a token made by whoever knew the old password stops with it
+        if revoke_api_token(self.request.user, request=self.request):
+            messages.info(self.request, "Your API token was deleted with your old password: "
+                                        "create a new one if you need it.")
         return response
 
 
@@ -147,6 +157,18 @@ def _groups(secret: str) -> str:
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
+def _lock_out(request: HttpRequest) -> HttpResponse:
+    """Sign this session out and show the lockout page for its username."""
+    credentials = {"username": request.user.get_username()}
+    logout(request)
+    return locked_out(request, None, credentials)
+
+
+def _refused_while_locked(request: HttpRequest) -> HttpResponse | None:
+    """The lockout page, signing this session out, when the person's username is locked."""
+    return _lock_out(request) if is_locked(request.user.get_username()) else None
+
+
 @enrolment
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -154,6 +176,8 @@ def set_up(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app. Only for someone who has none: a person who has one cannot
     add another before passing two-factor sign-in (an administrator resets it instead)."""
     user = request.user
+    if not _verified(request) and (refused := _refused_while_locked(request)) is not None:
+        return refused
     if has_two_factor(user):
         return redirect(_with_next(reverse("accounts:two-factor"), _next(request)))
     setup = pending_device(user)
@@ -187,6 +211,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if _verified(request):
         return _go_on(request)
+    if (refused := _refused_while_locked(request)) is not None:
+        return refused
     if not has_two_factor(user):
         return redirect(_with_next(reverse("accounts:set-up"), _next(request)))
     form = VerifyForm(request.POST or None)
@@ -201,9 +227,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                                        f"recovery code{'' if left == 1 else 's'} left.")
             return _go_on(request)
         if _count_failure(request, user):
-            credentials = {"username": user.get_username()}
-            logout(request)
-            return locked_out(request, None, credentials)
+            return _lock_out(request)
         form.add_error("code", WRONG_CODE)
     return render(request, "accounts/verify.html", {"form": form, "next": _next(request)})
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from saferplaces.apps.agencies import breakglass
-from saferplaces.apps.agencies.access import agency_of
+from saferplaces.apps.agencies.access import agency_of, require_capability
 from saferplaces.apps.agencies.declare import requires, signed_in
 from saferplaces.apps.agencies.roles import CASES_MANAGE
 
@@ -29,6 +29,7 @@ def request_access(request: HttpRequest, record_type: str, record_id: int) -> Ht
     """Break the glass: the object-level checks are breakglass.break_glass's (404 for an unknown
     record, 403 without the record type's capability)."""
     kind = breakglass.registered(record_type)
+    require_capability(request.user, kind.capability)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

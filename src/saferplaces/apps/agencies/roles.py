@@ -31,6 +31,7 @@ ASSESSMENTS_RUN = "assessments.run"
 CASES_VIEW = "cases.view"
 CASES_EDIT = "cases.edit"
 CASES_MANAGE = "cases.manage"
+SHARE_WITHOUT_BASIS = "cases.share_without_basis"
 INTELLIGENCE_VIEW = "intelligence.view"
 AUDIT_VIEW = "audit.view"
 RECORD_HISTORY = "audit.record_history"
@@ -47,11 +48,14 @@ CAPABILITY_HELP: dict[str, str] = {
     CASES_VIEW: "read the cases and people shared with their agency",
     CASES_EDIT: "add to and update those cases",
     CASES_MANAGE: "assign, share, transfer and close cases; see break-glass access to them",
+    SHARE_WITHOUT_BASIS: "share or refer a case with neither consent nor a lawful basis recorded, "
+                         "giving a reason (audited)",
     INTELLIGENCE_VIEW: "read restricted intelligence (only by the per-user intelligence flag)",
     AUDIT_VIEW: "search and export the audit log (their own agency's events; site "
                 "administrators all)",
     RECORD_HISTORY: "see who has seen a record their agency owns",
-    USERS_MANAGE: "add, disable and reset two-factor sign-in for their own agency's users",
+    USERS_MANAGE: "add, disable, enable, unlock and reset two-factor sign-in for their own "
+                  "agency's users",
     AGENCIES_MANAGE: "add and deactivate agencies, manage any agency's users (site "
                      "administrators only)",
 }
@@ -66,7 +70,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     Role.PRACTITIONER: _PRACTITIONER,
     Role.CASE_MANAGER: _CASE_MANAGER,
     Role.ANALYST: _ANALYST,
-    Role.COORDINATOR: _ANALYST | _CASE_MANAGER,
+    Role.COORDINATOR: _ANALYST | _CASE_MANAGER | {SHARE_WITHOUT_BASIS},
     Role.ADMINISTRATOR: _VIEWER | {USERS_MANAGE, AUDIT_VIEW, RECORD_HISTORY},
 }
 

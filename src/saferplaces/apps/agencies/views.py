@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +32,8 @@ from saferplaces.apps.agencies.roles import (
 )
 
 __all__ = ["add_agency", "add_user", "agencies", "deactivate_agency", "disable_user",
-           "reset_two_factor", "user_detail", "users"]
+           "enable_user", "reactivate_agency", "reset_two_factor", "unlock_user", "user_detail",
+           "users"]
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -90,6 +91,18 @@ def deactivate_agency(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "agencies/deactivate_agency.html", {"agency": agency, "members": members})
 
 
+@GET_POST
+@requires(AGENCIES_MANAGE)
+def reactivate_agency(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = services.get_agency_for_manager(request.user, pk)
+    if request.method == "POST":
+        services.reactivate_agency(agency, by=request.user, request=request)
+        messages.success(request, f"{agency.name} reactivated: its members can work again")
+        return redirect("agencies:agencies")
+    members = Membership.objects.filter(agency=agency, user__is_active=True).count()
+    return render(request, "agencies/reactivate_agency.html", {"agency": agency, "members": members})
+
+
 # ------------------------------------------------------------------------------------- users
 
 @require_GET
@@ -141,9 +154,12 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = services.get_user_for_manager(request.user, pk)
     membership = getattr(account, "membership", None)
     site_admin = is_site_admin(request.user)
+    refused = services.refusal(request.user, account)
     initial = ({"role": membership.role, "intelligence": membership.intelligence,
                 "agency": membership.agency_id} if membership else {})
     form = MembershipForm(request.POST or None, initial=initial, choose_agency=site_admin)
+    if request.method == "POST" and refused:
+        raise PermissionDenied(refused)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         agency = Agency.objects.filter(pk=data["agency"]).first() if site_admin else None
@@ -158,37 +174,83 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("agencies:user", pk=account.pk)
     return render(request, "agencies/user.html", {
         "account": account, "membership": membership, "form": form, "roles": role_rows(),
-        "yourself": account.pk == request.user.pk,
+        "yourself": account.pk == request.user.pk, "refused": refused,
+        "locked": services.is_locked_out(account),
         "two_factor": TOTPDevice.objects.filter(user=account, confirmed=True).exists()})
+
+
+def _changeable(request: HttpRequest, pk: int) -> Any:
+    """The account ``pk`` if the signed-in administrator may change it: 404 outside what they
+    manage, 403 for their own account or one of higher standing (asked before showing a form)."""
+    account = services.get_user_for_manager(request.user, pk)
+    refused = services.refusal(request.user, account)
+    if refused:
+        raise PermissionDenied(refused)
+    return account
 
 
 @GET_POST
 @requires(USERS_MANAGE)
 def disable_user(request: HttpRequest, pk: int) -> HttpResponse:
-    account = services.get_user_for_manager(request.user, pk)
+    account = _changeable(request, pk)
     if request.method == "POST":
         services.disable_user(account, by=request.user, request=request)
         messages.success(request, f"{account.get_username()} is disabled and signed out")
         return redirect("agencies:user", pk=account.pk)
     return render(request, "agencies/confirm.html", {
         "account": account, "title": "Disable this account",
-        "explain": "They will be signed out now and will not be able to sign in again. "
-                   "What they recorded, and the audit log of what they did, are kept.",
+        "explain": "They will be signed out now and will not be able to sign in again, and "
+                   "their API token is deleted. What they recorded, and the audit log of what "
+                   "they did, are kept. You can enable the account again later.",
         "button": "Disable account", "warning": True})
 
 
 @GET_POST
 @requires(USERS_MANAGE)
 def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    account = services.get_user_for_manager(request.user, pk)
+    account = _changeable(request, pk)
     if request.method == "POST":
         services.reset_two_factor_for(account, by=request.user, request=request)
-        messages.success(request, f"{account.get_username()}'s two-factor sign-in is reset: they "
-                                  "set up an authenticator app again when they next sign in")
+        messages.success(request, f"{account.get_username()}'s two-factor sign-in is reset and they "
+                                  "are signed out: they set up an authenticator app again when "
+                                  "they next sign in")
         return redirect("agencies:user", pk=account.pk)
     return render(request, "agencies/confirm.html", {
         "account": account, "title": "Reset two-factor sign-in",
         "explain": "Do this when they have lost their phone or authenticator app. Their "
-                   "current set-up stops working; when they next sign in with their password they "
-                   "set up an authenticator app again. Check who is asking before you do this.",
+                   "current set-up stops working, they are signed out everywhere and their API "
+                   "token is deleted; when they next sign in with their password they set up an "
+                   "authenticator app again. Check who is asking before you do this.",
         "button": "Reset two-factor sign-in", "warning": True})
+
+
+@GET_POST
+@requires(USERS_MANAGE)
+def enable_user(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _changeable(request, pk)
+    if request.method == "POST":
+        services.enable_user(account, by=request.user, request=request)
+        messages.success(request, f"{account.get_username()} is enabled: they can sign in again")
+        return redirect("agencies:user", pk=account.pk)
+    return render(request, "agencies/confirm.html", {
+        "account": account, "title": "Enable this account",
+        "explain": "They will be able to sign in again with their password and authenticator "
+                   "app, and do what their role allows. Their old API token does not come back.",
+        "button": "Enable account", "warning": False})
+
+
+@GET_POST
+@requires(USERS_MANAGE)
+def unlock_user(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _changeable(request, pk)
+    if request.method == "POST":
+        was_locked = services.unlock_user(account, by=request.user, request=request)
+        messages.success(request, f"{account.get_username()} is unlocked: they can sign in again now"
+                         if was_locked else f"{account.get_username()} was not locked")
+        return redirect("agencies:user", pk=account.pk)
+    return render(request, "agencies/confirm.html", {
+        "account": account, "title": "Unlock this account",
+        "explain": "Their username was locked after too many wrong passwords or codes. Unlock it "
+                   "only when you know it was them (for example, they phoned you): if someone "
+                   "else was guessing, the lock is what stops them.",
+        "button": "Unlock account", "warning": False})

@@ -98,8 +98,19 @@ def _run_progress(run: models.AssessmentRun, progress: Progress | None) -> Progr
 
 
 def _run_config(run: models.AssessmentRun) -> AssessmentConfig:
-    return config_from_dict(tomllib.loads(run.config_toml) if run.config_toml.strip() else None,
-                            path="the run's configuration")
+    """The run's configuration; its public-disclosure lists also hold every category and flag
+    of the deployment's sensitive list (``SAFERPLACES_SENSITIVE_CATEGORIES_FILE``), so the
+    reports withhold at least what the map aggregates."""
+    from saferplaces.apps.incidents.sensitive import load_rules
+
+    overrides = tomllib.loads(run.config_toml) if run.config_toml.strip() else {}
+    rules = load_rules()
+    public = overrides.setdefault("public", {})
+    if isinstance(public, dict):
+        public["sensitive_categories"] = [*public.get("sensitive_categories", []),
+                                          *sorted(rules.categories)]
+        public["sensitive_flags"] = [*public.get("sensitive_flags", []), *rules.flags]
+    return config_from_dict(overrides, path="the run's configuration")
 
 
 ReportFiles = list[tuple[str, bool, bytes]]

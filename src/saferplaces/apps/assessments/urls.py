@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from saferplaces.apps.assessments import views
+from saferplaces.web.converters import RECORD_ID
 
 app_name = "assessments"
 
@@ -21,10 +22,10 @@ urlpatterns = [
     path("entries/horizon/", views.add_horizon, name="add-horizon"),
     path("entries/recommendations/", views.add_recommendation, name="add-recommendation"),
     path("entries/targets/", views.add_target, name="add-target"),
-    re_path(r"^entries/(?P<kind>horizon|recommendation|target)/(?P<pk>[0-9]+)/withdraw/$",
+    re_path(r"^entries/(?P<kind>horizon|recommendation|target)/(?P<pk>" + RECORD_ID + r")/withdraw/$",
             views.withdraw, name="withdraw"),
-    path("<int:pk>/", views.run_detail, name="run"),
-    path("<int:pk>/status.json", views.run_status, name="status"),
-    re_path(r"^(?P<pk>[0-9]+)/(?P<version>report|public)\.(?P<fmt>html|pdf|json)$", views.report,
-            name="report"),
+    path("<id:pk>/", views.run_detail, name="run"),
+    path("<id:pk>/status.json", views.run_status, name="status"),
+    re_path(r"^(?P<pk>" + RECORD_ID + r")/(?P<version>report|public)\.(?P<fmt>html|pdf|json)$",
+            views.report, name="report"),
 ]

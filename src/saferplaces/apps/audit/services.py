@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import ipaddress
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -28,7 +27,7 @@ from saferplaces.apps.audit.chain import (
     event_hash,
     verify_chain,
 )
-from saferplaces.apps.audit.middleware import request_id_of
+from saferplaces.apps.audit.middleware import client_address, request_id_of
 from saferplaces.apps.audit.models import Action, AuditEvent
 from saferplaces.progress import Progress
 
@@ -62,17 +61,6 @@ def _agency(user: Any) -> tuple[int | None, str]:
     return agency.pk, str(getattr(agency, "name", ""))
 
 
-def _ip_address(request: HttpRequest | None) -> str | None:
-    """The client address as the server saw it (``REMOTE_ADDR``), normalised; ``None`` when
-    absent or not an address."""
-    if request is None:
-        return None
-    try:
-        return str(ipaddress.ip_address(str(request.META.get("REMOTE_ADDR", ""))))
-    except ValueError:
-        return None
-
-
 def _field_names(names: Iterable[str]) -> list[str]:
     if isinstance(names, Mapping | str):
         raise TypeError("fields: pass the names of the changed fields (a list), never their values")
@@ -104,7 +92,7 @@ def record(action: Action | str, *, user: Any = None, request: HttpRequest | Non
 
     ``user`` defaults to the signed-in user of ``request``; ``fields`` are the names of the
     fields changed (never their values); ``reason`` is the purpose given. The request gives the
-    request id and the client address. Joins the caller's transaction when there is one.
+    request id and the client address (see ``middleware``). Joins the caller's transaction when there is one.
     """
     action = Action(action)
     if user is None and request is not None:
@@ -116,7 +104,7 @@ def record(action: Action | str, *, user: Any = None, request: HttpRequest | Non
         "agency_name": agency_name, "object_type": str(object_type), "object_id": str(object_id),
         "changed_fields": _field_names(fields), "reason": str(reason),
         "request_id": request_id_of(request) if request is not None else "",
-        "ip_address": _ip_address(request),
+        "ip_address": client_address(request) if request is not None else None,
     }
     with transaction.atomic():
         _serialise_writers()

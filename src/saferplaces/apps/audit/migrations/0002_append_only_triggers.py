@@ -3,16 +3,19 @@ PostgreSQL), so no client can change or remove an event (see ``audit/triggers.py
 
 from django.db import migrations
 
-from saferplaces.apps.audit.triggers import create_statements, drop_statements
+from saferplaces.apps.audit.triggers import (
+    update_delete_create_statements,
+    update_delete_drop_statements,
+)
 
 
 def create_triggers(apps, schema_editor):
-    for statement in create_statements(schema_editor.connection.vendor):
+    for statement in update_delete_create_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)
 
 
 def drop_triggers(apps, schema_editor):
-    for statement in drop_statements(schema_editor.connection.vendor):
+    for statement in update_delete_drop_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)
 
 

@@ -1,0 +1,56 @@
+"""The Cases pages and API endpoints as each kind of person (columns in ``tests/sweep.py``):
+the case belongs to the owner agency and is shared in full with the partner, so the outsider's
+case manager gets 404 for the case, its parts and its referral and transfer."""
+
+from __future__ import annotations
+
+import pytest
+
+from saferplaces.apps.cases import services
+from saferplaces.apps.cases.access import get_case_for_user
+from tests.apps.cases.conftest import REASON, open_case, share
+from tests.sweep import check
+
+#: route pattern → (example path, expected answers A O P V C N D S)
+SWEEP: dict[str, tuple[str, str]] = {
+    'cases/': ('/cases/', "302 200 200 403 200 403 403 403"),
+    'cases/new/': ('/cases/new/', "302 200 200 403 200 403 403 403"),
+    'cases/referrals/': ('/cases/referrals/', "302 200 403 403 200 403 403 403"),
+    'cases/referrals/<id:pk>/': ('/cases/referrals/{referral}/', "302 404 403 403 200 403 403 403"),
+    'cases/transfers/': ('/cases/transfers/', "302 200 403 403 200 403 403 403"),
+    'cases/transfers/<id:pk>/': ('/cases/transfers/{transfer}/', "302 404 403 403 200 403 403 403"),
+    'cases/<id:pk>/': ('/cases/{case}/', "302 404 200 403 200 403 403 403"),
+    'cases/<id:pk>/edit/': ('/cases/{case}/edit/', "302 404 403 403 200 403 403 403"),
+    'cases/<id:pk>/status/': ('/cases/{case}/status/', "302 404 403 403 200 403 403 403"),
+    'cases/<id:pk>/parties/add/': ('/cases/{case}/parties/add/', "302 404 200 403 200 403 403 403"),
+    'cases/<id:pk>/incidents/': ('/cases/{case}/incidents/', "302 404 200 403 200 403 403 403"),
+    'cases/<id:pk>/notes/add/': ('/cases/{case}/notes/add/', "302 404 200 403 200 403 403 403"),
+    'cases/<id:pk>/share/': ('/cases/{case}/share/', "302 404 403 403 200 403 403 403"),
+    'cases/<id:pk>/shares/<id:share_pk>/end/': ('/cases/{case}/shares/{share}/end/', "302 405 403 403 405 403 403 403"),
+    'cases/<id:pk>/refer/': ('/cases/{case}/refer/', "302 404 403 403 200 403 403 403"),
+    'cases/<id:pk>/transfer/': ('/cases/{case}/transfer/', "302 404 403 403 200 403 403 403"),
+    'api/cases/': ('/api/cases/', "401 200 200 403 200 403 403 403"),
+    'api/cases/<id:pk>/': ('/api/cases/{case}/', "401 404 200 403 200 403 403 403"),
+    'api/cases/<id:pk>/parties/': ('/api/cases/{case}/parties/', "401 404 200 403 200 403 403 403"),
+    'api/cases/<id:pk>/notes/': ('/api/cases/{case}/notes/', "401 404 200 403 200 403 403 403"),
+    'api/cases/<id:pk>/referrals/': ('/api/cases/{case}/referrals/', "401 404 200 403 200 403 403 403"),
+    'api/cases/referrals/': ('/api/cases/referrals/', "401 200 403 403 200 403 403 403"),
+    'api/cases/referrals/<id:pk>/decision/': ('/api/cases/referrals/{referral}/decision/', "401 405 403 403 405 403 403 403"),
+}
+
+
+@pytest.fixture
+def objects(partnership):
+    manager = partnership.user("owner", "case_manager")
+    case = open_case(manager)
+    shared = share(case, partnership.partner)
+    access = get_case_for_user(manager, case.pk)
+    referral = services.refer_case(access, manager, agency=partnership.partner, reason=REASON)
+    transfer = services.offer_transfer(access, manager, agency=partnership.partner, reason=REASON)
+    return {"case": case.pk, "share": shared.pk, "referral": referral.pk,
+            "transfer": transfer.pk}
+
+
+@pytest.mark.parametrize("route", sorted(SWEEP))
+def test_each_kind_of_person_gets_the_expected_answer(route, partnership, objects):
+    check(SWEEP, route, partnership, objects)

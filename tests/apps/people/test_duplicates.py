@@ -1,0 +1,128 @@
+"""The duplicate check before a person is added: a near-identical name with the same date of
+birth is offered to use instead; a match another agency holds shows only that agency, with a
+request for access; the user may still add the person."""
+
+from __future__ import annotations
+
+import datetime
+
+from saferplaces.apps.audit.models import AuditEvent
+from saferplaces.apps.people.duplicates import THRESHOLD, Proposal, score
+from saferplaces.apps.people.models import Person, ProfileAccessRequest
+from tests.apps.people.conftest import make_person
+
+BORN = datetime.date(1990, 3, 4)
+
+
+def form(given: str, family: str, born: datetime.date | None = BORN, **extra: str) -> dict:
+    data = {"given_name": given, "family_name": family, "gender": "unknown", **extra}
+    if born:
+        data.update({"date_of_birth_day": str(born.day), "date_of_birth_month": str(born.month),
+                     "date_of_birth_year": str(born.year)})
+    return data
+
+
+def test_near_identical_name_with_the_same_birthday_scores_over_the_threshold():
+    total, _ = score(Proposal("Jon", "Smyth", date_of_birth=BORN),
+                     Proposal("John", "Smith", date_of_birth=BORN))
+    assert total >= THRESHOLD
+
+
+def test_same_name_with_a_different_birthday_is_not_a_match():
+    total, _ = score(Proposal("John", "Smith", date_of_birth=BORN),
+                     Proposal("John", "Smith", date_of_birth=datetime.date(1991, 3, 4)))
+    assert total < THRESHOLD
+
+
+def test_an_estimated_age_within_a_year_matches_and_a_shared_postcode_counts():
+    estimate = Proposal("John", "Smith", estimated_age=30, estimated_on=datetime.date(2020, 6, 1))
+    assert score(estimate, Proposal("John", "Smith", date_of_birth=BORN))[0] >= THRESHOLD
+    near = Proposal("Jane", "Smith", postcodes=("co1 1aa",))
+    far = Proposal("Jane", "Smith", postcodes=("NR1 1AA",))
+    stored = Proposal("John", "Smith", postcodes=("CO1 1AA",))
+    assert score(near, stored)[0] > score(far, stored)[0]
+
+
+def test_an_alias_is_matched_as_a_name():
+    stored = Proposal("Jonathan", "Brown", aliases=("John Smith",), date_of_birth=BORN)
+    assert score(Proposal("Jon", "Smyth", date_of_birth=BORN), stored)[0] >= THRESHOLD
+
+
+def test_the_owner_is_offered_the_record_it_holds_by_name(world, client_of):
+    page = client_of("owner-practitioner").post("/people/new/", form("Jon", "Smyth"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Possible duplicate" in html
+    assert "John Smith" in html and "use this record" in html
+    assert f"/people/{world.john.pk}/" in html
+    assert not Person.objects.filter(family_name="Smyth").exists()
+
+
+def test_another_agencys_match_shows_only_the_agency(world, client_of):
+    page = client_of("outsider-practitioner").post(
+        "/people/new/", form("Mary", "Jonas", datetime.date(1985, 6, 1)))
+    html = page.content.decode()
+    assert "A possible match is held by <strong>Essex Police</strong>" in html
+    assert "Mary Jones" not in html and "Jones" not in html
+    assert f"/people/{world.mary.pk}/" not in html and "1985" not in html.replace(
+        'value="1985"', "")
+
+
+def test_requesting_access_to_another_agencys_match_is_recorded_and_audited(world, client_of):
+    client = client_of("outsider-practitioner")
+    page = client.post("/people/new/", form("Mary", "Jonas", datetime.date(1985, 6, 1)))
+    token = page.context["check"].held_by[0].token
+    sent = client.post("/people/request-access/",
+                       {"token": token, "reason": "She has reported a fire risk at home"})
+    assert sent.status_code == 302
+    asked = ProfileAccessRequest.objects.get()
+    assert asked.person == world.mary and asked.agency.name == "Suffolk Fire and Rescue"
+    assert AuditEvent.objects.filter(action="access-requested", object_id=str(world.mary.pk)).exists()
+
+
+def test_a_token_made_for_someone_else_is_refused(world, client_of):
+    page = client_of("outsider-practitioner").post(
+        "/people/new/", form("Mary", "Jonas", datetime.date(1985, 6, 1)))
+    token = page.context["check"].held_by[0].token
+    refused = client_of("outsider-case_manager").post(
+        "/people/request-access/", {"token": token, "reason": "Trying someone else's token"})
+    assert refused.status_code == 404
+    assert not ProfileAccessRequest.objects.exists()
+
+
+def test_the_user_may_add_the_person_anyway(world, client_of):
+    made = client_of("owner-practitioner").post(
+        "/people/new/", {**form("Jon", "Smyth"), "create_anyway": "1"})
+    person = Person.objects.get(family_name="Smyth")
+    assert made.status_code == 302 and made["Location"] == f"/people/{person.pk}/"
+    assert person.owner_agency == world.partnership.owner
+    assert AuditEvent.objects.filter(action="create", object_id=str(person.pk)).exists()
+
+
+def test_a_new_person_with_no_match_is_added_at_once_with_alias_and_address(world, client_of):
+    made = client_of("partner-practitioner").post("/people/new/", {
+        **form("Priya", "Kaur", datetime.date(2001, 1, 2)), "aliases": "Pri Kaur\n",
+        "address": "1 New Town Road", "postcode": "co3 3cc", "ethnicity": "asian-indian",
+        "vulnerabilities": ["mental-health"]})
+    person = Person.objects.get(family_name="Kaur")
+    assert made.status_code == 302
+    assert person.owner_agency == world.partnership.partner
+    assert list(person.aliases.values_list("name", flat=True)) == ["Pri Kaur"]
+    assert person.addresses.get().postcode == "CO3 3CC"
+    assert person.vulnerabilities == ["mental-health"] and person.ethnicity == "asian-indian"
+    assert AuditEvent.objects.filter(action="search", reason__startswith="duplicate check").exists()
+
+
+def test_merged_away_records_are_not_offered(world, client_of):
+    kept = make_person(world.partnership.owner, "Jo", "Bloggs", born=BORN)
+    gone = make_person(world.partnership.owner, "Joe", "Bloggs", born=BORN)
+    gone.merged_into = kept
+    gone.save()
+    page = client_of("owner-practitioner").post("/people/new/", form("Joe", "Blogs"))
+    visible = [c.person for c in page.context["check"].visible]
+    assert kept in visible and gone not in visible
+
+
+def test_a_date_of_birth_in_the_future_is_refused(world, client_of):
+    page = client_of("owner-practitioner").post(
+        "/people/new/", form("Baby", "Future", datetime.date.today() + datetime.timedelta(days=3)))
+    assert page.status_code == 400 and "today or in the past" in page.content.decode()
