@@ -61,6 +61,7 @@ COVERED = {
     "hotspots", "near-repeat", "assess", "deep-dive", "monitor", "street-weeks", "serve", "worker",
     "users add", "users list", "users disable", "users reset-2fa", "users enable", "users unlock",
     "agency add", "agency list", "agency reactivate",
+    "agency token add", "agency token revoke", "agency token list",
     "audit verify", "audit export", "check",
     "sar", "retention review", "retention delete",
     "reminders",
@@ -143,6 +144,34 @@ def test_agency_add_and_list_in_fresh_processes(town):
     assert "Added agency Essex Police (police)" in run_ok(town, "agency", "add", "Essex Police", "--kind", "police")
     listed = run_ok(town, "agency", "list")
     assert "Essex Police" in listed and "Demo Constabulary (synthetic)" in listed
+
+
+def test_agency_token_add_list_and_revoke_in_fresh_processes(town):
+    agency = "Demo Borough Council (synthetic)"
+    made = run_ok(town, "agency", "token", "add", agency, "--name", "ASB log", "--scope",
+                  "incidents.push", "--mapping", "council-asb", "--days", "30")
+    assert f'"ASB log" for {agency}: incidents.push' in made
+    key = re.search(r"^(sps_\S+)$", made, re.M).group(1)
+    live = textwrap.dedent(f"""
+        from saferplaces.commands.common import setup_django
+        setup_django()
+        from saferplaces.apps.agencies.service_tokens import find_live_token
+        print("live" if find_live_token({key!r}) else "refused")
+    """)
+    def state() -> str:
+        done = subprocess.run([sys.executable, "-c", live], env=environment(town["home"]), cwd=town["home"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+    assert state() == "live"
+    listed = run_ok(town, "agency", "token", "list", agency)
+    assert "ASB log" in listed and "working" in listed and key not in listed
+    refused = saferplaces("agency", "token", "add", agency, "--name", "Other", "--scope", "cases.view",
+                          "--mapping", "council-asb", home=town["home"])
+    assert refused.returncode == 1 and "Unknown scope 'cases.view'" in refused.stderr
+    assert "Revoked service token" in run_ok(town, "agency", "token", "revoke", agency, "--name", "ASB log")
+    assert state() == "refused"
+    assert "revoked" in run_ok(town, "agency", "token", "list")
 
 
 def test_users_add_list_disable_and_reset_2fa_in_fresh_processes(town):

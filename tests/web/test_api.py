@@ -17,7 +17,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client, override_settings
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, include, path, reverse
 from django.utils import timezone
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
@@ -55,7 +55,8 @@ class AuditorsOnly(APIView):
 
 
 urlpatterns = [path("api/forgetful/", Forgetful.as_view()),
-               path("api/auditors-only/", AuditorsOnly.as_view())]
+               path("api/auditors-only/", AuditorsOnly.as_view()),
+               path("", include("saferplaces.web.urls"))]  # the error pages link to the site
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -159,8 +160,8 @@ def test_a_token_made_on_the_token_page_signs_in_the_api(partnership, signed_in_
         "agency": {"id": partnership.partner.pk, "name": "Colchester City Council",
                    "kind": "council"},
         "role": "analyst", "role_label": "Analyst", "site_administrator": False,
-        "capabilities": ["assessments.run", "assessments.view", "incidents.view",
-                         "incidents.view_sensitive_locations"],
+        "capabilities": ["assessments.run", "assessments.view", "incidents.push",
+                         "incidents.view", "incidents.view_sensitive_locations"],
     }
 
 
@@ -401,7 +402,8 @@ def test_the_schema_is_valid_openapi_and_describes_every_endpoint(partnership, s
     schema = json.loads(response.content)
     validate(schema)
     assert set(schema["paths"]) == {route for _, route in endpoints()}
-    assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
+    # service tokens (Bearer) are described on the incident push endpoint, the one they may use
+    assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth", "serviceToken"}
     assert schema["info"]["title"] == "saferplaces API"
     # the run list documents what a run looks like, and its filters
     runs_get = schema["paths"]["/api/assessments/runs/"]["get"]

@@ -1,10 +1,12 @@
-"""``saferplaces agency``: the partner agencies (add, list, reactivate). The rules are in
-``saferplaces.apps.agencies.services``, shared with the management pages."""
+"""``saferplaces agency``: the partner agencies (add, list, reactivate) and their service tokens
+(``agency token add/revoke/list``). The rules are in ``saferplaces.apps.agencies.services`` and
+``service_tokens``, shared with the management pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -51,7 +53,7 @@ def refused_as_errors() -> Iterator[None]:
 
 @click.group()
 def agency() -> None:
-    """Partner agencies: add, list and reactivate them."""
+    """Partner agencies: add, list and reactivate them; their service tokens."""
 
 
 @agency.command("add")
@@ -108,3 +110,95 @@ def list_agencies() -> None:
 
 def _yes(value: bool) -> str:
     return "yes" if value else "no"
+
+
+@agency.group("token")
+def token() -> None:
+    """Service tokens: keys a partner agency's own system uses to send incidents through the API."""
+
+
+@token.command("add")
+@click.argument("agency_name", metavar="AGENCY")
+@click.option("--name", "token_name", required=True,
+              help="What will use the token, e.g. \"council ASB system\".")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              help="What it may do (repeat for more): incidents.push.")
+@click.option("--mapping", default="",
+              help="The column mapping its incident rows come in: a mapping TOML file, or the "
+                   "name of a shipped one (council-asb, fire-deliberate, local-incidents). "
+                   "Needed with --scope incidents.push.")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Days it works (default SAFERPLACES_SERVICE_TOKEN_DAYS, 365).")
+def token_add(agency_name: str, token_name: str, scopes: tuple[str, ...], mapping: str,
+              days: int | None) -> None:
+    """Make a service token for AGENCY and print its key, this once (only a hash is kept)."""
+    setup_django()
+    from saferplaces.apps.agencies import service_tokens, services
+
+    with refused_as_errors():
+        found = services.agency_named(agency_name)
+        if mapping and Path(mapping).exists():
+            mapping = str(Path(mapping).resolve())
+        made = service_tokens.create_token(found, name=token_name, scopes=list(scopes),
+                                           mapping=mapping, days=days, reason=COMMAND_LINE)
+    made_token = made.token
+    out.print(f"Made service token {made_token.pk} \"{made_token.name}\" for {found.name}: "
+              f"{', '.join(made_token.scopes)}, until {made_token.expires_at:%Y-%m-%d}",
+              highlight=False)
+    out.print("Its key (shown only now; the partner system sends it as "
+              "\"Authorization: Bearer <key>\"):", highlight=False)
+    click.echo(made.key)
+
+
+@token.command("revoke")
+@click.argument("agency_name", metavar="AGENCY")
+@click.option("--name", "token_name", required=True, help="The token's name.")
+def token_revoke(agency_name: str, token_name: str) -> None:
+    """Revoke AGENCY's working service token called NAME: it is refused from now on."""
+    setup_django()
+    from saferplaces.apps.agencies import service_tokens, services
+    from saferplaces.apps.agencies.models import ServiceToken
+
+    with refused_as_errors():
+        found = services.agency_named(agency_name)
+        live = ServiceToken.objects.filter(agency=found, name=" ".join(token_name.split()),
+                                           revoked_at__isnull=True).first()
+        if live is None:
+            raise click.ClickException(f"{found.name} has no working service token called "
+                                       f"{token_name!r} (see saferplaces agency token list)")
+        service_tokens.revoke_token(live, reason=COMMAND_LINE)
+    out.print(f"Revoked service token {live.pk} \"{live.name}\" of {found.name}: it no longer "
+              "works", highlight=False)
+
+
+@token.command("list")
+@click.argument("agency_name", metavar="[AGENCY]", required=False)
+def token_list(agency_name: str | None) -> None:
+    """Every service token (of AGENCY if given): what it may do, when it expires, its state. Never
+    the keys (they are not kept)."""
+    setup_django()
+    from django.utils import timezone
+    from rich.table import Table
+
+    from saferplaces.apps.agencies import services
+    from saferplaces.apps.agencies.models import ServiceToken
+
+    tokens = ServiceToken.objects.select_related("agency")
+    if agency_name:
+        with refused_as_errors():
+            tokens = tokens.filter(agency=services.agency_named(agency_name))
+    if not tokens:
+        out.print("No service tokens: make one with saferplaces agency token add AGENCY --name N "
+                  "--scope incidents.push --mapping M", highlight=False)
+        return
+    table = Table(title="Service tokens")
+    for column in ("id", "agency", "name", "scopes", "mapping", "key starts", "expires", "last used",
+                   "state"):
+        table.add_column(column)
+    now = timezone.now()
+    for item in tokens:
+        state = ("revoked" if item.revoked_at else "expired" if item.expires_at <= now else "working")
+        table.add_row(str(item.pk), item.agency.name, item.name, ", ".join(item.scopes),
+                      item.mapping, item.prefix + "…", f"{item.expires_at:%Y-%m-%d}",
+                      f"{item.last_used_at:%Y-%m-%d %H:%M}" if item.last_used_at else "never", state)
+    out.print(table)

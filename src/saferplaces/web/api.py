@@ -12,14 +12,16 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from saferplaces.apps.agencies import openapi  # noqa: F401  (registers the service-token scheme)
 from saferplaces.apps.agencies.api import Me
 from saferplaces.apps.agencies.declare import signed_in_rule
 from saferplaces.apps.agencies.permissions import DeclaredAccess
 from saferplaces.apps.agencies.tokens import api_token
 from saferplaces.apps.assessments.api import RunDetail, RunList
 from saferplaces.apps.cases import api as cases_api
-from saferplaces.apps.incidents.api import IncidentSummary
+from saferplaces.apps.incidents.api import IncidentPush, IncidentSummary
 from saferplaces.apps.people.api import PersonDetail, PersonList
+from saferplaces.apps.places.api import PlaceDetail, PlaceList
 from saferplaces.apps.workbench import api as workbench_api
 from saferplaces.web import converters  # noqa: F401  (registers <id:...>)
 
@@ -43,6 +45,7 @@ urlpatterns = [
     path("assessments/runs/", RunList.as_view(), name="runs"),
     path("assessments/runs/<id:pk>/", RunDetail.as_view(), name="run"),
     path("incidents/summary/", IncidentSummary.as_view(), name="incident-summary"),
+    path("incidents/push/", IncidentPush.as_view(), name="incident-push"),
     path("people/", PersonList.as_view(), name="people"),
     path("people/<id:pk>/", PersonDetail.as_view(), name="person"),
     path("cases/", cases_api.CaseList.as_view(), name="cases"),
@@ -53,6 +56,8 @@ urlpatterns = [
     path("cases/referrals/", cases_api.ReferralList.as_view(), name="referrals"),
     path("cases/referrals/<id:pk>/decision/", cases_api.ReferralDecision.as_view(),
          name="referral-decision"),
+    path("places/", PlaceList.as_view(), name="places"),
+    path("places/<id:pk>/", PlaceDetail.as_view(), name="place"),
     path("tasks/", workbench_api.TaskList.as_view(), name="tasks"),
     path("tasks/<id:pk>/", workbench_api.TaskDetail.as_view(), name="task"),
     path("tasks/<id:pk>/complete/", workbench_api.TaskComplete.as_view(), name="task-complete"),

@@ -91,6 +91,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAFERPLACES_API_TOKEN_DAYS", "int", 90,
             "days an API token works after it is created; then it is refused as expired and its "
             "owner creates a new one (local policy)"),
+    Setting("SAFERPLACES_SERVICE_TOKEN_DAYS", "int", 365,
+            "days a partner system's service token works after it is made (local policy: "
+            "a year, so a forgotten token still dies); then make a new one"),
+    Setting("SAFERPLACES_ATTACHMENT_MAX_MB", "int", 20,
+            "the largest file (in megabytes) that may be attached to a case"),
+    Setting("SAFERPLACES_ATTACHMENT_TYPES", "list", ("pdf", "docx", "xlsx", "jpg", "png", "txt"),
+            "the kinds of file that may be attached to a case, by extension, separated by commas "
+            "(each file's content is checked to be that kind too; known: pdf, docx, xlsx, jpg, "
+            "png, txt)"),
     Setting("SAFERPLACES_PROGRESS", "bool", False,
             "draw progress bars even when the output is not a terminal (e.g. in a CI log)"),
 )

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "saferplaces.apps.cases",
     "saferplaces.apps.workbench",
     "saferplaces.apps.dataprotection",
+    "saferplaces.apps.places",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -240,6 +241,12 @@ SAFERPLACES_PUBLIC_SITE = env_bool("SAFERPLACES_PUBLIC_SITE")
 SAFERPLACES_REQUIRE_2FA = env_bool("SAFERPLACES_REQUIRE_2FA")
 SAFERPLACES_BREAK_GLASS_HOURS = env_int("SAFERPLACES_BREAK_GLASS_HOURS")
 SAFERPLACES_API_TOKEN_DAYS = env_int("SAFERPLACES_API_TOKEN_DAYS")
+# Partner systems' per-agency service tokens (apps/agencies/service_tokens.py).
+SAFERPLACES_SERVICE_TOKEN_DAYS = env_int("SAFERPLACES_SERVICE_TOKEN_DAYS")
+# Case attachments (apps/cases/attachments.py): kept under SAFERPLACES_FILES/attachments, which
+# no URL serves; each file is checked by extension and by content.
+SAFERPLACES_ATTACHMENT_MAX_MB = env_int("SAFERPLACES_ATTACHMENT_MAX_MB")
+SAFERPLACES_ATTACHMENT_TYPES = [kind.lower().lstrip(".") for kind in env_list("SAFERPLACES_ATTACHMENT_TYPES")]
 
 # The API (/api/, web/api.py). A token is sent as "Authorization: Token <key>"; a browser uses its
 # session. Every endpoint's declared rule is enforced by DeclaredAccess, so an API view that
@@ -249,6 +256,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # DRF's token authentication, refusing tokens older than SAFERPLACES_API_TOKEN_DAYS
         "saferplaces.apps.agencies.authentication.ExpiringTokenAuthentication",
+        # a partner agency's system: "Authorization: Bearer sps_..." (only its token's scopes)
+        "saferplaces.apps.agencies.authentication.ServiceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["saferplaces.apps.agencies.permissions.DeclaredAccess"],
@@ -274,6 +283,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "saferplaces.apps.cases.models.Status",
         "TaskStatusEnum": "saferplaces.apps.cases.models.TaskStatus",
         "DecisionEnum": "saferplaces.apps.cases.models.Decision",
+        "RunKindEnum": "saferplaces.apps.assessments.models.RunKind",
+        "PlaceKindEnum": "saferplaces.apps.places.models.PlaceKind",
     },
     "SERVE_PERMISSIONS": ["saferplaces.apps.agencies.permissions.DeclaredAccess"],
     # Record ids in URLs (<id:pk>, web/converters.py): whole numbers of up to 18 digits.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/", include("saferplaces.apps.assessments.urls")),
     path("people/", include("saferplaces.apps.people.urls")),
     path("cases/", include("saferplaces.apps.cases.urls")),
+    path("places/", include("saferplaces.apps.places.urls")),
     path("", include("saferplaces.apps.workbench.urls")),  # dashboard, tasks, notifications, search
     path("", include("saferplaces.apps.dataprotection.urls")),  # exports/, retention/, subject access
     path("break-glass/", breakglass_views.agency_accesses, name="break-glass-list"),

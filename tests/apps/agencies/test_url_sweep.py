@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import get_resolver
 
+from saferplaces.apps.agencies.service_tokens import create_token
 from saferplaces.apps.assessments.models import Target
 from tests.apps.agencies.test_declarations import walk
 from tests.apps.assessments.conftest import first_result, store_run
@@ -56,6 +57,9 @@ SWEEP: dict[str, tuple[str, str]] = {
     'manage/users/<id:pk>/enable/': ('/manage/users/{user}/enable/', "302 403 403 403 403 403 200 200"),
     'manage/users/<id:pk>/unlock/': ('/manage/users/{user}/unlock/', "302 403 403 403 403 403 200 200"),
     'manage/agencies/<id:pk>/reactivate/': ('/manage/agencies/{agency}/reactivate/', "302 403 403 403 403 403 403 200"),
+    'manage/service-tokens/': ('/manage/service-tokens/', "302 403 403 403 403 403 200 200"),
+    'manage/service-tokens/add/': ('/manage/service-tokens/add/', "302 403 403 403 403 403 200 200"),
+    'manage/service-tokens/<id:pk>/revoke/': ('/manage/service-tokens/{service_token}/revoke/', "302 403 403 403 403 403 200 200"),
     'api/schema/': ('/api/schema/', "401 200 200 200 200 200 200 200"),
     'api/token/': ('/api/token/', "302 200 200 200 200 200 200 200"),
     'api/me/': ('/api/me/', "401 200 200 200 200 200 200 200"),
@@ -78,8 +82,10 @@ def objects(partnership):
     run = store_run(first_result(), user=partnership.user("owner", "analyst"))
     target = Target.objects.create(candidate="police-uk:burglary", measure="incidents",
                                    change_pct=-10)
+    token = create_token(partnership.owner, name="ASB log", scopes=["incidents.push"],
+                         mapping="council-asb").token
     return {"run": run.pk, "target": target.pk, "agency": partnership.outsider.pk,
-            "user": partnership.user("owner", "viewer").pk}
+            "user": partnership.user("owner", "viewer").pk, "service_token": token.pk}
 
 
 def routes() -> list[str]:

@@ -5,8 +5,9 @@ case manager gets 404 for the case, its parts and its referral and transfer."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from saferplaces.apps.cases import services
+from saferplaces.apps.cases import attachments, services
 from saferplaces.apps.cases.access import get_case_for_user
 from tests.apps.cases.conftest import REASON, open_case, share
 from tests.sweep import check
@@ -25,6 +26,9 @@ SWEEP: dict[str, tuple[str, str]] = {
     'cases/<id:pk>/parties/add/': ('/cases/{case}/parties/add/', "302 404 200 403 200 403 403 403"),
     'cases/<id:pk>/incidents/': ('/cases/{case}/incidents/', "302 404 200 403 200 403 403 403"),
     'cases/<id:pk>/notes/add/': ('/cases/{case}/notes/add/', "302 404 200 403 200 403 403 403"),
+    'cases/<id:pk>/attachments/add/': ('/cases/{case}/attachments/add/', "302 404 200 403 200 403 403 403"),
+    'cases/<id:pk>/attachments/<id:attachment_pk>/': ('/cases/{case}/attachments/{attachment}/', "302 404 200 403 200 403 403 403"),
+    'cases/<id:pk>/attachments/<id:attachment_pk>/delete/': ('/cases/{case}/attachments/{attachment}/delete/', "302 404 403 403 200 403 403 403"),
     'cases/<id:pk>/share/': ('/cases/{case}/share/', "302 404 403 403 200 403 403 403"),
     'cases/<id:pk>/shares/<id:share_pk>/end/': ('/cases/{case}/shares/{share}/end/', "302 405 403 403 405 403 403 403"),
     'cases/<id:pk>/refer/': ('/cases/{case}/refer/', "302 404 403 403 200 403 403 403"),
@@ -40,15 +44,19 @@ SWEEP: dict[str, tuple[str, str]] = {
 
 
 @pytest.fixture
-def objects(partnership):
+def objects(partnership, settings, tmp_path):
     manager = partnership.user("owner", "case_manager")
     case = open_case(manager)
     shared = share(case, partnership.partner)
+    settings.MEDIA_ROOT = str(tmp_path / "files")  # the attachment's file goes to this test's folder
+    attachment = attachments.add_attachment(
+        get_case_for_user(manager, case.pk), manager, visibility="shared",
+        upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.7\n%%EOF\n"))
     access = get_case_for_user(manager, case.pk)
     referral = services.refer_case(access, manager, agency=partnership.partner, reason=REASON)
     transfer = services.offer_transfer(access, manager, agency=partnership.partner, reason=REASON)
     return {"case": case.pk, "share": shared.pk, "referral": referral.pk,
-            "transfer": transfer.pk}
+            "transfer": transfer.pk, "attachment": attachment.pk}
 
 
 @pytest.mark.parametrize("route", sorted(SWEEP))

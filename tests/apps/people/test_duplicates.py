@@ -126,3 +126,15 @@ def test_a_date_of_birth_in_the_future_is_refused(world, client_of):
     page = client_of("owner-practitioner").post(
         "/people/new/", form("Baby", "Future", datetime.date.today() + datetime.timedelta(days=3)))
     assert page.status_code == 400 and "today or in the past" in page.content.decode()
+
+
+def test_the_check_cannot_confirm_a_confidential_address_by_trying_postcodes(partnership):
+    from saferplaces.apps.people.duplicates import find_candidates
+
+    make_person(partnership.owner, "Margaret", "Eldersnook", address="Refuge, 1 Safe Street",
+                postcode="ZZ9 9ZZ", confidential_address=True)
+    right = Proposal(given_name="Margaret", family_name="Eldersnook", postcodes=("ZZ9 9ZZ",),
+                     addresses=("1 Safe Street",))
+    wrong = Proposal(given_name="Margaret", family_name="Eldersnook", postcodes=("AB1 2CD",),
+                     addresses=("9 Other Road",))
+    assert [round(s, 3) for _, s in find_candidates(right)] == [round(s, 3) for _, s in find_candidates(wrong)]

@@ -71,3 +71,36 @@ class BreakGlassAccess(models.Model):
     class Meta:
         indexes = [models.Index(fields=["record_type", "record_id", "user"])]
         ordering = ["-granted_at"]
+
+
+class ServiceToken(models.Model):
+    """A key a partner agency's system uses to call the API as the agency, never as a person.
+
+    Only the SHA-256 digest of the key is stored (the key is shown once, when it is made); a
+    token does only what its ``scopes`` name (``service_tokens.SERVICE_SCOPES``), until it
+    expires or is revoked. The rules are in :mod:`saferplaces.apps.agencies.service_tokens`.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="service_tokens")
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. the council's ASB system")
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key, hex")
+    prefix = models.CharField(max_length=12, help_text="The key's first characters, to tell "
+                              "tokens apart (not enough to use it)")
+    scopes = models.JSONField(default=list, help_text="What it may do, e.g. incidents.push")
+    mapping = models.CharField(max_length=500, blank=True, help_text="The column mapping its "
+                               "incident rows come in: a shipped mapping's name or a file")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__name", "name", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"],
+                                               condition=models.Q(revoked_at__isnull=True),
+                                               name="one_live_service_token_per_name")]
+
+    def __str__(self) -> str:
+        return f"service token {self.pk} ({self.name}, {self.agency})"

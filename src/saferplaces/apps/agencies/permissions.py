@@ -15,7 +15,10 @@ does for pages:
 - a browser session must have passed two-factor sign-in when ``SAFERPLACES_REQUIRE_2FA`` is on
   (403 until it has). A token can be created only from such a session (``/api/token/``), so
   token calls need no second factor of their own;
-- a capability rule needs that capability (403).
+- a capability rule needs that capability (403);
+- a per-agency service token (``authentication.ServicePrincipal``) reaches only endpoints whose
+  declared capability is one of its token's scopes, and nothing declared ``signed_in`` or
+  ``enrolment`` (403): it is a partner system, never a person, and holds no role's capability.
 
 Object-level rules stay in each app's ``access.py`` helpers, which API views call exactly as the
 pages do. This module must not import ``rest_framework.views`` (Django REST Framework imports the
@@ -33,6 +36,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from saferplaces.apps.agencies.access import capabilities
+from saferplaces.apps.agencies.authentication import ServicePrincipal
 from saferplaces.apps.agencies.declare import AccessRule
 
 __all__ = ["DeclaredAccess"]
@@ -70,6 +74,12 @@ class DeclaredAccess(BasePermission):
                 request._request.public_view = True  # type: ignore[attr-defined]
                 return True
             return False  # Django REST Framework answers 401 (no credentials) here
+        if isinstance(user, ServicePrincipal):
+            # a partner system's token: only endpoints that declare one of its scopes
+            if rule.kind == "capability" and rule.capability in user.scopes:
+                return True
+            self.message = "A service token may use only the endpoints of its scopes."
+            return False
         if rule.kind == "enrolment":
             return True
         if _second_factor_missing(request):

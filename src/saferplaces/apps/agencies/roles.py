@@ -26,6 +26,7 @@ class Role(models.TextChoices):
 
 INCIDENTS_VIEW = "incidents.view"
 SENSITIVE_LOCATIONS = "incidents.view_sensitive_locations"
+INCIDENTS_PUSH = "incidents.push"
 ASSESSMENTS_VIEW = "assessments.view"
 ASSESSMENTS_RUN = "assessments.run"
 CASES_VIEW = "cases.view"
@@ -42,6 +43,8 @@ CAPABILITY_HELP: dict[str, str] = {
     INCIDENTS_VIEW: "see the home totals and the incident map (sensitive categories aggregated)",
     SENSITIVE_LOCATIONS: "see exact locations of sensitive categories and of partner records "
                          "with a victim reference",
+    INCIDENTS_PUSH: "send a partner's incident rows to the store through the API, checked "
+                    "as saferplaces ingest csv checks a file",
     ASSESSMENTS_VIEW: "read strategic assessments, deep dives, monitoring and Street Weeks",
     ASSESSMENTS_RUN: "start assessments and deep dives; enter scores, horizon items, "
                      "recommendations, targets and Street Weeks",
@@ -63,7 +66,7 @@ CAPABILITY_HELP: dict[str, str] = {
 _VIEWER = frozenset({INCIDENTS_VIEW, ASSESSMENTS_VIEW})
 _PRACTITIONER = _VIEWER | {CASES_VIEW, CASES_EDIT}
 _CASE_MANAGER = _PRACTITIONER | {CASES_MANAGE, RECORD_HISTORY}
-_ANALYST = _VIEWER | {ASSESSMENTS_RUN, SENSITIVE_LOCATIONS}
+_ANALYST = _VIEWER | {ASSESSMENTS_RUN, SENSITIVE_LOCATIONS, INCIDENTS_PUSH}
 
 ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     Role.VIEWER: _VIEWER,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from saferplaces.apps.agencies import views
+from saferplaces.apps.agencies import service_token_views, views
 from saferplaces.web import converters  # noqa: F401  (registers <id:...>)
 
 app_name = "agencies"
@@ -19,4 +19,8 @@ urlpatterns = [
     path("users/<id:pk>/reset-two-factor/", views.reset_two_factor, name="reset-two-factor"),
     path("users/<id:pk>/enable/", views.enable_user, name="enable-user"),
     path("users/<id:pk>/unlock/", views.unlock_user, name="unlock-user"),
+    path("service-tokens/", service_token_views.service_token_list, name="service-tokens"),
+    path("service-tokens/add/", service_token_views.add_service_token, name="add-service-token"),
+    path("service-tokens/<id:pk>/revoke/", service_token_views.revoke_service_token,
+         name="revoke-service-token"),
 ]

@@ -219,3 +219,25 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class Attachment(models.Model):
+    """A file attached to a case: kept outside the web root under a random name
+    (``stored_name``), served only through the case's access helper; read by the same agencies
+    as a note of the same ``visibility``. The rules are in :mod:`saferplaces.apps.cases.attachments`."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=200, help_text="The file's name as uploaded (shown, "
+                            "never used on disk)")
+    kind = models.CharField(max_length=10, help_text="Its checked type: pdf, docx, xlsx, jpg, png, txt")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    stored_name = models.CharField(max_length=64, unique=True)
+    visibility = models.CharField(max_length=10, choices=NoteVisibility.choices,
+                                  default=NoteVisibility.SHARED)
+    uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]

@@ -11,10 +11,11 @@ A case cannot be worked out when its type is no longer in the file, or when its 
 records until an age and a party's age is not known (professionals excepted: the rule is about
 the child): it is listed apart and is not deleted until someone records the age or the type.
 
-Deleting a due case removes the case and everything in it (parties, notes, timeline, tasks,
-referrals, transfers, shares, links to incidents, break-glass accesses to it) and the people
-whose only cases were deleted ones and whose record the case's owner agency holds (with their
-aliases, addresses, consents, access requests and merge history). The audit log keeps one
+Deleting a due case removes the case and everything in it (parties, notes, attached files and
+their copies on disk, timeline, tasks, referrals, transfers, shares, links to incidents,
+break-glass accesses to it) and the people whose only cases were deleted ones and whose record
+the case's owner agency holds (with their aliases, addresses, consents, access requests and
+merge history). The audit log keeps one
 ``delete`` event per case and per person, naming the case's reference and the record numbers
 only: the tombstone. The reason given must not name a party (it is kept for ever).
 """
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from saferplaces.apps.agencies.models import BreakGlassAccess
 from saferplaces.apps.audit.services import record
+from saferplaces.apps.cases.attachments import remove_files
 from saferplaces.apps.cases.models import Case, Party, Status
 from saferplaces.apps.cases.types import CaseType, case_type
 from saferplaces.apps.people.models import Person, PersonMerge
@@ -195,13 +197,15 @@ def delete_case(case: Case, *, reason: str, user: Any = None, request: Any = Non
     try:
         with transaction.atomic():
             BreakGlassAccess.objects.filter(record_type="case", record_id=str(pk)).delete()
+            # the attached files leave the disk once the deletion is committed
+            remove_files(case.attachments.values_list("stored_name", flat=True))
             case.delete()
             people = set(Person.objects.filter(pk__in=party_ids, owner_agency_id=owner,
                                                parties__isnull=True).values_list("pk", flat=True))
             _delete_people(people)
             record("delete", user=user, request=request, object_type="case", object_id=pk,
-                   fields=["case", "parties", "notes", "timeline", "tasks", "referrals",
-                           "transfers", "people"],
+                   fields=["case", "parties", "notes", "attachments", "timeline", "tasks",
+                           "referrals", "transfers", "people"],
                    reason=f"retention: {reference} ({due.case.case_type}) closed "
                           f"{due.case.closed_on}, due since {due.on}; {len(people)} "
                           f"{'person' if len(people) == 1 else 'people'} held only in it "

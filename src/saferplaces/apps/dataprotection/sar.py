@@ -4,7 +4,8 @@ The right of access (UK GDPR Article 15) covers the person's own data, the purpo
 recipients it was disclosed to: so the export holds the person's record (fields, aliases,
 address history, consents, requests by other agencies to see a locked-down profile, any records
 merged into it), every case they are a party in (type, status, dates, their roles, the notes,
-timeline, tasks, referrals, transfers, shares and linked incidents), and the audit log's events
+the files attached (by name and date), timeline, tasks, referrals, transfers, shares and linked
+incidents), and the audit log's events
 about the person and those cases (who viewed, changed or exported them, and when), with the
 break-glass accesses to the person's record.
 
@@ -131,6 +132,10 @@ def _case(case: Case, subject_ids: set[int], clean: Any, redact: bool) -> dict[s
                    "written_by": _username(n.written_by), "seen_by": n.get_visibility_display(),
                    "text": clean(n.text)}
                   for n in case.notes.select_related("agency", "written_by").order_by("written_at")],
+        # the files by name and date (a copy of a file itself is given on request)
+        "attachments": [{"name": clean(a.name), "added_at": _when(a.uploaded_at),
+                         "agency": a.agency.name, "seen_by": a.get_visibility_display()}
+                        for a in case.attachments.select_related("agency").order_by("uploaded_at", "pk")],
         "timeline": [{"when": _when(t.when), "agency": t.agency.name if t.agency else "",
                       "kind": t.kind, "text": clean(t.text)}
                      for t in case.timeline.select_related("agency").order_by("when", "pk")],

@@ -26,7 +26,8 @@ from saferplaces.ingest.rejects import is_rejects_file
 from saferplaces.progress import Progress
 
 __all__ = [
-    "FileOutcome", "IngestReport", "ingest_police_uk", "ingest_mapped", "import_areas",
+    "FileOutcome", "IngestReport", "ingest_police_uk", "ingest_mapped", "ingest_mapped_rows",
+    "import_areas", "rows_as_csv",
     "store_status", "store_is_synthetic", "incident_frame", "area_membership",
 ]
 
@@ -165,7 +166,7 @@ class _Source:
     """One file to read: its name, where it lies (for the synthetic label) and its bytes."""
 
     name: str
-    path: Path
+    path: Path | None  # None: bytes that came from no file (rows pushed through the API)
     read: Callable[[], bytes]
 
 
@@ -192,7 +193,7 @@ def _ingest(sources: list[_Source], parse: Parser, source_name: str, *, skip_inv
         else:
             outcome.rows_read, outcome.problems = rows_read, problems
             parsed.append((outcome, frame, item.name, hashlib.sha256(data).hexdigest(),
-                           synthetic or _is_synthetic_folder(item.path)))
+                           synthetic or (item.path is not None and _is_synthetic_folder(item.path))))
         if progress:
             progress("read", done, len(sources))
     report = IngestReport(outcomes)
@@ -235,6 +236,44 @@ def ingest_mapped(paths: Iterable[Path], mapping: mapped.Mapping, *, skip_invali
         # a folder's own *-rejects.csv files (written by --skip-invalid) are not partner data
         files.extend(sorted(p for p in path.rglob("*.csv") if not is_rejects_file(p)) if path.is_dir() else [path])
 
+    sources = [_Source(str(path), path, path.read_bytes) for path in files]
+    return _ingest_mapped_sources(sources, mapping, skip_invalid=skip_invalid, progress=progress)
+
+
+def ingest_mapped_rows(rows: list[dict[str, Any]], mapping: mapped.Mapping, *, name: str,
+                       skip_invalid: bool = False) -> IngestReport:
+    """Load rows sent by a partner system (``POST /api/incidents/push/``): each a dict from
+    the mapping's column names to values. They are written as one CSV (``rows_as_csv``) and go
+    through exactly the path of ``ingest_mapped``: checked whole, written in one transaction
+    only if no row is bad, each record matched to the one stored before (a re-push adds
+    nothing). ``name`` stands for the file name in problems and in the import's record."""
+    data = rows_as_csv(rows)
+    return _ingest_mapped_sources([_Source(name, None, lambda: data)], mapping,
+                                  skip_invalid=skip_invalid, progress=None)
+
+
+def rows_as_csv(rows: list[dict[str, Any]]) -> bytes:
+    """``rows`` as CSV bytes: the columns in the order first met, a missing or null value
+    empty, every value as text. The same rows always give the same bytes, so a re-push is
+    recognised like a re-loaded file (rows without a reference are identified by their text)."""
+    import csv
+    import io
+
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(str(key) for key in row))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        values = {str(key): value for key, value in row.items()}
+        writer.writerow(["" if values.get(c) is None else str(values[c]) for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _ingest_mapped_sources(sources: list[_Source], mapping: mapped.Mapping, *, skip_invalid: bool,
+                           progress: Progress | None) -> IngestReport:
+    """The one mapped-ingest path, for files and pushed rows alike."""
     placeholders: dict[str, list[PlaceholderCount]] = {}
     area = partnership_area(geo.UNITED_KINGDOM)
 
@@ -243,7 +282,6 @@ def ingest_mapped(paths: Iterable[Path], mapping: mapped.Mapping, *, skip_invali
         placeholders[name] = result.placeholders
         return result.frame, result.problems, result.rows_read, result.synthetic
 
-    sources = [_Source(str(path), path, path.read_bytes) for path in files]
     report = _ingest(sources, parse, mapping.source, skip_invalid=skip_invalid, progress=progress)
     for outcome in report.files:
         outcome.placeholders = placeholders.get(outcome.name, [])

@@ -90,7 +90,9 @@ class Proposal:
 
     @classmethod
     def of(cls, person: Person) -> Proposal:
-        addresses = list(person.addresses.all())
+        """A stored person as the check compares them. A confidential address is left out, as if
+        not recorded: otherwise anyone could confirm where a person lives by trying postcodes."""
+        addresses = [] if person.confidential_address else list(person.addresses.all())
         return cls(given_name=person.given_name, family_name=person.family_name,
                    aliases=tuple(a.name for a in person.aliases.all()),
                    date_of_birth=person.date_of_birth, estimated_age=person.estimated_age,
@@ -193,7 +195,7 @@ def _prefilter(p: Proposal) -> Q:
         query |= Q(date_of_birth__isnull=True, estimated_age__isnull=False)
     for code in p.postcodes:
         if code.strip():
-            query |= Q(addresses__postcode__iexact=code.strip())
+            query |= Q(addresses__postcode__iexact=code.strip(), confidential_address=False)
     return query
 
 

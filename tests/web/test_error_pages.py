@@ -1,0 +1,28 @@
+"""Error pages in the GOV.UK look that say what to do and reveal nothing about the record."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+
+def test_a_missing_record_gets_a_plain_not_found_page(partnership, signed_in_client):
+    response = signed_in_client(partnership.user("owner", "viewer")).get("/assessments/424242/")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "Page not found" in text and "govuk-heading-l" in text and "424242" not in text
+
+
+def test_a_missing_capability_gets_a_page_saying_so(partnership, signed_in_client):
+    response = signed_in_client(partnership.user("owner", "viewer")).get("/manage/users/")
+    assert response.status_code == 403 and "You cannot do this" in response.content.decode()
+
+
+def test_the_server_error_page_renders_without_a_request(settings):
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    assert "Sorry, there is a problem with the service" in html and "<script" not in html
+
+
+def test_signed_out_visitors_still_go_to_sign_in_not_an_error_page():
+    assert Client().get("/assessments/424242/").status_code == 302
