@@ -14,6 +14,7 @@ bench:
 	python benchmarks/nearrepeat.py
 	python benchmarks/assessment.py
 	python benchmarks/startup.py
+	python benchmarks/load.py
 
 demo:
 	saferplaces demo

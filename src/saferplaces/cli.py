@@ -11,11 +11,13 @@ from saferplaces.commands.agency import agency
 from saferplaces.commands.analyse import evaluate, trends
 from saferplaces.commands.assess import assess, deep_dive, monitor, street_weeks_command, worker
 from saferplaces.commands.audit import audit
+from saferplaces.commands.casereview import case_review
 from saferplaces.commands.check import check
 from saferplaces.commands.data import areas, ingest, status
 from saferplaces.commands.dataprotection import retention, sar
 from saferplaces.commands.demo import demo, generate
 from saferplaces.commands.reminders import reminders
+from saferplaces.commands.repeats import repeats
 from saferplaces.commands.spatial import hotspots, near_repeat
 from saferplaces.commands.users import users
 from saferplaces.commands.web import serve
@@ -37,6 +39,8 @@ for command in (ingest, areas, status, generate, demo, serve, trends, evaluate, 
 main.add_command(check)
 main.add_command(agency)
 main.add_command(reminders)
+main.add_command(repeats)
+main.add_command(case_review)
 main.add_command(sar)
 main.add_command(retention)
 

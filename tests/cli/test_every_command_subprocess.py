@@ -65,6 +65,8 @@ COVERED = {
     "audit verify", "audit export", "check",
     "sar", "retention review", "retention delete",
     "reminders",
+    "repeats holder", "repeats propose",  # their own fresh-process tests: tests/apps/repeats/test_cli.py
+    "case-review figures",  # its fresh-process test: tests/apps/casereview/test_reviews.py
 }
 
 
@@ -250,7 +252,7 @@ def test_sar_and_retention_review_and_delete_in_fresh_processes(tmp_path):
     assert printed.returncode == 0, printed.stderr
     assert f"record {sam}'s subject access copy" in printed.stdout
     written = sorted(path.suffix for path in (tmp_path / "sar").iterdir())
-    assert written == [".json", ".pdf"]
+    assert written == [".csv", ".json", ".pdf"]  # the draft and its review sheet
     copy = next((tmp_path / "sar").glob("*.json")).read_text(encoding="utf-8")
     assert "Sam" in copy and "Pat" not in copy and "Neighbour" not in copy and "1970" not in copy
     refused = saferplaces("sar", sam, "--out", str(tmp_path / "sar2"), "--unredacted", home=tmp_path)

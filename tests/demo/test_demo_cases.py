@@ -42,6 +42,12 @@ CHECK = textwrap.dedent("""
         return sorted(cases_for_user(users.get(username=name)).values_list("reference", flat=True))
     places = {p.name: [a.case.reference for a in cases_of_place(users.get(username="demo-coordinator"), p)]
               for p in Place.objects.all()}
+    from saferplaces.apps.cases.models import Notification, TimelineEntry
+    task_dues = sorted([t.case.reference, f"{t.due:%-d %B %Y}"]
+                       for t in Task.objects.select_related("case"))
+    said_dues = sorted([row.case.reference, row.text.rsplit("due ", 1)[1]] for row in
+                       [*Notification.objects.filter(text__startswith="New task on case"),
+                        *TimelineEntry.objects.filter(text__startswith="Task added to")])
     print(json.dumps({
         "owners": {c.reference: c.owner_agency.kind for c in Case.objects.select_related("owner_agency")},
         "shares": sorted([s.case.reference, s.agency.kind, s.level, s.basis] for s in
@@ -58,6 +64,7 @@ CHECK = textwrap.dedent("""
         "confidential": Person.objects.filter(confidential_address=True).count(),
         "synthetic_notes": Person.objects.exclude(notes__contains="Synthetic person").count(),
         "officer_events": AuditEvent.objects.filter(username__startswith="demo-officer-").count(),
+        "task_dues": task_dues, "said_dues": said_dues,
     }))
 """)
 
@@ -90,7 +97,8 @@ def test_the_demo_says_what_it_made_and_a_second_run_adds_nothing(demo):
 def test_cases_are_owned_by_different_agencies(demo):
     owners = demo["seen"]["owners"]
     by_prefix = {ref.split("-")[0]: kind for ref, kind in owners.items()}
-    assert by_prefix == {"ASB": "council", "HATE": "police", "EXP": "police", "MS": "police"}
+    assert by_prefix == {"ASB": "council", "HATE": "police", "EXP": "police", "MS": "police",
+                         "DA": "police"}  # DA: the safeguarding demo's (demo_safeguarding.py)
 
 
 def test_every_share_has_its_basis_or_the_consent_of_every_party(demo):
@@ -131,3 +139,12 @@ def test_every_page_has_something_to_show(demo):
     assert seen["locked_down"] >= 2 and seen["confidential"] >= 2
     assert seen["synthetic_notes"] == 0  # every person says they are invented
     assert seen["officer_events"] > 0  # made through the services, audited
+
+
+def test_each_tasks_notice_and_timeline_entry_give_its_own_due_date(demo):
+    """An overdue demo task is made due today, as the service requires, then moved back: what
+    its notice and timeline entry say must follow it."""
+    seen = demo["seen"]
+    dues = {tuple(pair) for pair in seen["task_dues"]}
+    assert seen["said_dues"] and {tuple(pair) for pair in seen["said_dues"]} <= dues
+    assert len(seen["said_dues"]) >= 2 * len(seen["task_dues"])  # each task: notice and entry

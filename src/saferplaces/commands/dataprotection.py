@@ -21,18 +21,31 @@ DEFAULT_SAR_REASON = "subject access request"
 @click.command("sar")
 @click.argument("person_id", type=click.IntRange(min=1), metavar="PERSON_ID")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="The folder to write the JSON and PDF copies to (made if missing).")
+              help="The folder to write the copies (and the review sheet) to (made if missing).")
 @click.option("--unredacted", is_flag=True,
               help="Include other people's names and details (needs --reason).")
 @click.option("--reason", default="",
               help="Why, and the request's reference: kept in the audit log. Needed with "
                    "--unredacted; never write the person's name.")
-def sar(person_id: int, out_dir: Path, unredacted: bool, reason: str) -> None:
+@click.option("--release", "review_file", type=click.Path(dir_okay=False, exists=True,
+                                                          path_type=Path),
+              help="Release the reviewed copy: the draft's review sheet with a decision "
+                   "(disclose or withhold) and, for a withheld item, an exemption for every "
+                   "note and file.")
+def sar(person_id: int, out_dir: Path, unredacted: bool, reason: str,
+        review_file: Path | None) -> None:
     """Write everything held about one person (record number PERSON_ID) as JSON and PDF.
 
-    Other people's names and details are replaced by "[another person]" and "[removed]" unless
-    --unredacted is given with a --reason. Read the copy before sending it: a note may mention
-    someone the system does not know. The export is recorded in the audit log.
+    Without --release, a DRAFT for review: the copies are marked as drafts, each note and file
+    has an item key, and a review sheet (CSV) lists the items. Read the draft, fill in the
+    sheet's decision (disclose or withhold) and exemption (a key from the exemptions file) for
+    every item, then run again with --release SHEET: the released copy leaves withheld items
+    out and names the exemptions claimed. A release is refused if a note or file was added or
+    changed since the draft.
+
+    Other people's names and details are replaced by "[another person]" and "[redacted: third
+    party]" unless --unredacted is given with a --reason. Drafts and releases are recorded in
+    the audit log.
     """
     reason = " ".join(reason.split())
     if unredacted and not reason:
@@ -44,6 +57,7 @@ def sar(person_id: int, out_dir: Path, unredacted: bool, reason: str) -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from saferplaces.apps.dataprotection import review
     from saferplaces.apps.dataprotection import sar as subject
     from saferplaces.apps.people.models import Person
 
@@ -54,23 +68,43 @@ def sar(person_id: int, out_dir: Path, unredacted: bool, reason: str) -> None:
         raise click.ClickException(f"record {person_id} was merged into record "
                                    f"{person.merged_into_id}: ask for that one")
     data = subject.subject_access(person, redact=not unredacted)
-    stem = subject.file_stem(person.pk, timezone.localdate())
+    summary = None
+    if review_file is not None:
+        try:
+            decisions = review.read_review_sheet(review_file.read_text(encoding="utf-8"), data)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"could not read {review_file}: {exc}") from None
+        except review.ReviewError as exc:
+            raise click.ClickException(f"{review_file.name}: {exc}; nothing was released") from None
+        data = review.release(data, decisions)
+        summary = review.audit_summary(decisions)
+    stem = subject.file_stem(person.pk, timezone.localdate(), draft=review_file is None)
+    json_path, pdf_path = out_dir / f"{stem}.json", out_dir / f"{stem}.pdf"
+    sheet_path = out_dir / f"{stem.removesuffix('-draft')}-review.csv"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        json_path, pdf_path = out_dir / f"{stem}.json", out_dir / f"{stem}.pdf"
         with transaction.atomic():
-            subject.audit_export(person, redact=not unredacted,
+            subject.audit_export(person, redact=not unredacted, released=summary,
                                  reason=reason or DEFAULT_SAR_REASON, where=" (command line)")
             json_path.write_text(subject.to_json(data), encoding="utf-8")
             pdf_path.write_bytes(subject.render_pdf(data))
+            if review_file is None:
+                sheet_path.write_text(review.review_sheet(data), encoding="utf-8")
     except OSError as exc:
         raise click.ClickException(f"could not write to {out_dir}: {exc.strerror or exc}; "
                                    "nothing was exported or recorded") from None
     cases = len(data["cases"])
-    out.print(f"Written record {person.pk}'s subject access copy "
-              f"({'other people included' if unredacted else 'other people redacted'}; "
-              f"{cases} case{'s' if cases != 1 else ''}) to {json_path} and {pdf_path}",
-              highlight=False)
+    others = "other people included" if unredacted else "other people redacted"
+    plural = "s" if cases != 1 else ""
+    if review_file is None:
+        out.print(f"Written record {person.pk}'s subject access copy, a DRAFT for review "
+                  f"({others}; {cases} case{plural}) to {json_path} and {pdf_path}, and its "
+                  f"review sheet to {sheet_path}. Fill in the sheet, then run again with "
+                  f"--release {sheet_path}", highlight=False)
+    else:
+        out.print(f"Written record {person.pk}'s subject access copy, released after review "
+                  f"({others}; {cases} case{plural}; {summary}) to {json_path} and {pdf_path}",
+                  highlight=False)
 
 
 @click.group()

@@ -78,10 +78,13 @@ def demo(directory: Path, seed: int, no_serve: bool, port: int, no_2fa: bool) ->
     present = sum(r.total("rows_present") for r in reports.values())
     out.print(f"Synthetic demo town loaded from {directory}: {added} incidents added, {present} already present.")
     from saferplaces.commands.demo_cases import make_demo_cases
+    from saferplaces.commands.demo_casework import builders
     from saferplaces.commands.demo_people import make_demo_people, print_demo_people
 
     accounts = make_demo_people(two_factor=not no_2fa)
     out.print(str(make_demo_cases(directory)), highlight=False)
+    for make_more in builders():
+        out.print(str(make_more(directory)), highlight=False)
     print_demo_people(accounts, f"http://{DEMO_HOST}:{port}/")
     if not no_serve:
         serve_with_worker(DEMO_HOST, port)

@@ -229,16 +229,24 @@ class _Builder:
              due_in_days: int) -> None:
         """A task made through the service (due today or later), then, for an overdue one,
         its due date moved back as if it had been set weeks ago: the service refuses a past
-        due date for a new task, rightly."""
-        from saferplaces.apps.cases.models import Task
+        due date for a new task, rightly. The new-task notices and the timeline entry the
+        service wrote name the due date it was given, so they are moved back with it."""
+        from saferplaces.apps.cases.models import Notification, Task, TimelineEntry
         from saferplaces.apps.cases.tasks import create_task
 
         due = self.today + datetime.timedelta(days=max(0, due_in_days))
+        last = {model: model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+                for model in (Notification, TimelineEntry)}
         task = create_task(self.access(case), self.officers[self._owner(case)], title=title,
                            due=due, assigned_agency=self.agencies[agency], assigned_user=user)
         if due_in_days < 0:
-            Task.objects.filter(pk=task.pk).update(
-                due=self.today + datetime.timedelta(days=due_in_days))
+            moved = self.today + datetime.timedelta(days=due_in_days)
+            Task.objects.filter(pk=task.pk).update(due=moved)
+            said, meant = f"due {due:%-d %B %Y}", f"due {moved:%-d %B %Y}"
+            for model, newest in last.items():
+                for pk, text in (model.objects.filter(case=case, pk__gt=newest)
+                                 .values_list("pk", "text")):
+                    model.objects.filter(pk=pk).update(text=text.replace(said, meant))
 
     def incidents(self, case: Any, **lookup: Any) -> None:
         from saferplaces.apps.cases import linking, services

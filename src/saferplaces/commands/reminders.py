@@ -20,7 +20,7 @@ from saferplaces.commands.common import out, setup_django
                    "each morning at 06:00, unless one is already queued.")
 def reminders(day: str | None, schedule: bool) -> None:
     """Send the reminders of open tasks due tomorrow, due today or overdue (once per task, person
-    and day), and print how many were sent."""
+    and day), raise the alerts of overdue MASH referrals (once each), and print how many."""
     when: datetime.date | None = None
     if day is not None:
         try:
@@ -34,6 +34,7 @@ def reminders(day: str | None, schedule: bool) -> None:
     out.print(f"Reminders for {run.day:%-d %B %Y}: {run.sent} sent, {run.already} already sent "
               f"that day, for {run.tasks} open task{'s' if run.tasks != 1 else ''} due by the "
               "next day or overdue", highlight=False)
+    out.print(f"Overdue alerts raised: {run.alerts} (each is raised once)", highlight=False)
     if schedule:
         queued = schedule_reminders()
         out.print(f"Daily reminders queued for the worker from {queued:%-d %B %Y %H:%M}"

@@ -10,8 +10,9 @@ and recall on them.
 The planted truth: :func:`synthetic_people` returns ``distinct`` different people and, for
 ``pairs`` of them, a second record of the same person as another agency might type it, in one of
 the ways records of one person differ in practice (:data:`VARIANTS`). Among the distinct people
-are hard cases that are **not** duplicates: siblings at one address, and twins (same family
-name, same date of birth, same address, different given names).
+are hard cases that are **not** duplicates: siblings at one address; twins (same family name,
+same date of birth, same address, different given names); and a parent and child of one name
+(same given and family name, same address, born 20 to 30 years apart).
 """
 
 from __future__ import annotations
@@ -164,9 +165,10 @@ def _second_record(original: SyntheticPerson, variant: str, key: str, agency: st
 
 def synthetic_people(*, seed: int = 1, distinct: int = 200, pairs: int = 20,
                      today: datetime.date | None = None) -> list[SyntheticPerson]:
-    """``distinct`` different people (siblings and twins among them) and a second record of
-    ``pairs`` of them, keys ``P0001``..., the same for the same arguments. ``today`` fixes the
-    estimated ages of the "estimated-dob" records (default: today)."""
+    """``distinct`` different people (siblings, twins, and parents and children of one name
+    among them) and a second record of ``pairs`` of them, keys ``P0001``..., the same for the
+    same arguments. ``today`` fixes the estimated ages of the "estimated-dob" records (default:
+    today)."""
     rng = random.Random(seed)
     today = today or datetime.date.today()
     people: list[SyntheticPerson] = []
@@ -183,6 +185,7 @@ def synthetic_people(*, seed: int = 1, distinct: int = 200, pairs: int = 20,
 
     households = max(1, distinct // 25)  # siblings: one pair in every 25 people
     twins = max(1, distinct // 60)
+    namesakes = max(1, distinct // 60)  # a parent and child of one name
     while len(people) < distinct:
         family = rng.choice(FAMILY)
         given, gender = fresh_given(family)
@@ -192,18 +195,27 @@ def synthetic_people(*, seed: int = 1, distinct: int = 200, pairs: int = 20,
         names.add((given, family))
         people.append(SyntheticPerson(new_key(), given, family, gender, born, None, address,
                                       postcode, agency))
-        kind = ("sibling" if households > 0 else "twin" if twins > 0 else "")
+        kind = ("sibling" if households > 0 else "twin" if twins > 0
+                else "namesake" if namesakes > 0 else "")
         if kind and len(people) < distinct and len(people) % 7 == 0:
-            other, sex = fresh_given(family)
-            names.add((other, family))
-            born2 = born if kind == "twin" else born + datetime.timedelta(
-                days=rng.choice((-1, 1)) * rng.randint(500, 3000))
+            if kind == "namesake":
+                other, sex = given, gender
+                later = 1 if born.year < 1980 else -1  # the child is never born in the future
+                born2 = born + datetime.timedelta(
+                    days=later * (365 * rng.randint(20, 30) + rng.randrange(365)))
+            else:
+                other, sex = fresh_given(family)
+                names.add((other, family))
+                born2 = born if kind == "twin" else born + datetime.timedelta(
+                    days=rng.choice((-1, 1)) * rng.randint(500, 3000))
             people.append(SyntheticPerson(new_key(), other, family, sex, born2, None, address,
                                           postcode, rng.choice(AGENCIES), variant=kind))
             if kind == "sibling":
                 households -= 1
-            else:
+            elif kind == "twin":
                 twins -= 1
+            else:
+                namesakes -= 1
     ordinary = [p for p in people if not p.variant and p.given_name in NICKNAMES]
     originals = rng.sample(ordinary, pairs)
     for n, original in enumerate(originals):

@@ -17,11 +17,17 @@ from saferplaces.apps.agencies.api import Me
 from saferplaces.apps.agencies.declare import signed_in_rule
 from saferplaces.apps.agencies.permissions import DeclaredAccess
 from saferplaces.apps.agencies.tokens import api_token
+from saferplaces.apps.asb import api as asb_api
 from saferplaces.apps.assessments.api import RunDetail, RunList
+from saferplaces.apps.casereview import api as casereview_api
 from saferplaces.apps.cases import api as cases_api
+from saferplaces.apps.cases import attachment_api
+from saferplaces.apps.hate import api as hate_api
 from saferplaces.apps.incidents.api import IncidentPush, IncidentSummary
 from saferplaces.apps.people.api import PersonDetail, PersonList
 from saferplaces.apps.places.api import PlaceDetail, PlaceList
+from saferplaces.apps.safeguarding import api as safeguarding_api
+from saferplaces.apps.slavery import api as slavery_api
 from saferplaces.apps.workbench import api as workbench_api
 from saferplaces.web import converters  # noqa: F401  (registers <id:...>)
 
@@ -53,9 +59,31 @@ urlpatterns = [
     path("cases/<id:pk>/parties/", cases_api.CaseParties.as_view(), name="case-parties"),
     path("cases/<id:pk>/notes/", cases_api.CaseNotes.as_view(), name="case-notes"),
     path("cases/<id:pk>/referrals/", cases_api.CaseReferrals.as_view(), name="case-referrals"),
+    path("cases/<id:pk>/attachments/", attachment_api.CaseAttachments.as_view(),
+         name="case-attachments"),
+    path("cases/<id:pk>/attachments/<id:attachment_pk>/", attachment_api.CaseAttachmentFile.as_view(),
+         name="case-attachment"),
+    path("cases/<id:pk>/complaints/", casereview_api.CaseComplaints.as_view(),
+         name="case-complaints"),
+    path("cases/<id:pk>/case-reviews/", casereview_api.CaseReviews.as_view(),
+         name="case-case-reviews"),
+    path("cases/<id:pk>/mash-referrals/", safeguarding_api.CaseMashReferrals.as_view(),
+         name="case-mash-referrals"),
+    path("cases/<id:pk>/marac-referrals/", safeguarding_api.CaseMaracReferrals.as_view(),
+         name="case-marac-referrals"),
     path("cases/referrals/", cases_api.ReferralList.as_view(), name="referrals"),
     path("cases/referrals/<id:pk>/decision/", cases_api.ReferralDecision.as_view(),
          name="referral-decision"),
+    path("cases/<id:pk>/risk-assessments/", asb_api.CaseRiskAssessments.as_view(),
+         name="case-risk-assessments"),
+    path("cases/<id:pk>/asb-actions/", asb_api.CaseAsbActions.as_view(), name="case-asb-actions"),
+    path("cases/<id:pk>/hate/", hate_api.CaseHate.as_view(), name="case-hate"),
+    path("hate/figures/", hate_api.HateFiguresView.as_view(), name="hate-figures"),
+    path("cases/<id:pk>/nrm/", slavery_api.CaseNrm.as_view(), name="case-nrm"),
+    path("slavery/referrals/<id:pk>/", slavery_api.NrmReferralDetail.as_view(),
+         name="nrm-referral"),
+    path("slavery/duty-to-notify/", slavery_api.DutyToNotifyList.as_view(),
+         name="duty-to-notify"),
     path("places/", PlaceList.as_view(), name="places"),
     path("places/<id:pk>/", PlaceDetail.as_view(), name="place"),
     path("tasks/", workbench_api.TaskList.as_view(), name="tasks"),

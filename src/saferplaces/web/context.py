@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from saferplaces.apps.agencies.access import has_capability
-from saferplaces.apps.agencies.roles import AGENCIES_MANAGE, CASES_VIEW, USERS_MANAGE
+from saferplaces.apps.agencies.roles import AGENCIES_MANAGE, CASES_MANAGE, CASES_VIEW, USERS_MANAGE
 from saferplaces.apps.incidents.services import store_is_synthetic
 
 
@@ -29,5 +29,6 @@ def site(request: HttpRequest) -> dict[str, object]:
         "can_manage_users": has_capability(user, USERS_MANAGE),
         "can_manage_agencies": has_capability(user, AGENCIES_MANAGE),
         "can_view_cases": has_capability(user, CASES_VIEW),
+        "can_manage_cases": has_capability(user, CASES_MANAGE),
         "service_name": "saferplaces",
     }

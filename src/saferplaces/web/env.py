@@ -59,6 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAFERPLACES_CASE_TYPES_FILE", "str", "",
             "your own case types (TOML: label, reference prefix, party roles, retention and "
             "referral response target, each rule with its source); empty for the shipped types"),
+    Setting("SAFERPLACES_LAW_FILE", "str", "",
+            "your partnership's own dated values of the law and policy rules (TOML, laid over the "
+            "shipped ones; each value names its source); empty for the shipped defaults"),
     Setting("SAFERPLACES_FILES", "str", "saferplaces-files",
             "folder for report files written by the web app (relative to the working directory)"),
     Setting("SAFERPLACES_STATIC_ROOT", "str", "saferplaces-static",
@@ -100,6 +103,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the kinds of file that may be attached to a case, by extension, separated by commas "
             "(each file's content is checked to be that kind too; known: pdf, docx, xlsx, jpg, "
             "png, txt)"),
+    Setting("SAFERPLACES_TEXT_MAX_CHARS", "int", 20000,
+            "the most characters in one piece of free text on a case or a person (a note, a "
+            "summary, an outcome, a reason); about ten pages: longer documents are attached "
+            "as files"),
     Setting("SAFERPLACES_PROGRESS", "bool", False,
             "draw progress bars even when the output is not a terminal (e.g. in a CI log)"),
 )

@@ -35,6 +35,12 @@ INSTALLED_APPS = [
     "saferplaces.apps.workbench",
     "saferplaces.apps.dataprotection",
     "saferplaces.apps.places",
+    "saferplaces.apps.safeguarding",
+    "saferplaces.apps.casereview",
+    "saferplaces.apps.hate",
+    "saferplaces.apps.slavery",
+    "saferplaces.apps.asb",
+    "saferplaces.apps.repeats",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -134,6 +140,7 @@ SAFERPLACES_MAP_POINT_LIMIT = env_int("SAFERPLACES_MAP_POINT_LIMIT")
 SAFERPLACES_SENSITIVE_CATEGORIES_FILE = env_str("SAFERPLACES_SENSITIVE_CATEGORIES_FILE")
 # Case types, their party roles, retention and referral targets (apps/cases/types.py).
 SAFERPLACES_CASE_TYPES_FILE = env_str("SAFERPLACES_CASE_TYPES_FILE")
+SAFERPLACES_LAW_FILE = env_str("SAFERPLACES_LAW_FILE")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -183,13 +190,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"access": {"format": "%(asctime)s %(message)s"}},
+    # a refused or bad request (4xx) is one line, without a traceback (web/logfilters.py)
+    "filters": {"quiet_client_errors": {"()": "saferplaces.web.logfilters.QuietClientErrors"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "filters": ["quiet_client_errors"]},
         "access": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "access"},
     },
     "root": {"handlers": ["console"], "level": env_str("SAFERPLACES_LOG_LEVEL")},
     # One line per request from `saferplaces serve` (web/server.py): nothing personal in it.
-    "loggers": {"saferplaces.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
+    "loggers": {"saferplaces.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+                "django.request": {"filters": ["quiet_client_errors"]}},
 }
 
 # Sign-in (apps/accounts): a password, then a code from an authenticator app or a recovery code.
@@ -247,6 +257,8 @@ SAFERPLACES_SERVICE_TOKEN_DAYS = env_int("SAFERPLACES_SERVICE_TOKEN_DAYS")
 # no URL serves; each file is checked by extension and by content.
 SAFERPLACES_ATTACHMENT_MAX_MB = env_int("SAFERPLACES_ATTACHMENT_MAX_MB")
 SAFERPLACES_ATTACHMENT_TYPES = [kind.lower().lstrip(".") for kind in env_list("SAFERPLACES_ATTACHMENT_TYPES")]
+# The longest free text on a case or a person (web/textlimits.py), checked by the services.
+SAFERPLACES_TEXT_MAX_CHARS = env_int("SAFERPLACES_TEXT_MAX_CHARS")
 
 # The API (/api/, web/api.py). A token is sent as "Authorization: Token <key>"; a browser uses its
 # session. Every endpoint's declared rule is enforced by DeclaredAccess, so an API view that
@@ -285,6 +297,9 @@ SPECTACULAR_SETTINGS = {
         "DecisionEnum": "saferplaces.apps.cases.models.Decision",
         "RunKindEnum": "saferplaces.apps.assessments.models.RunKind",
         "PlaceKindEnum": "saferplaces.apps.places.models.PlaceKind",
+        "HateKindEnum": "saferplaces.apps.hate.models.Kind",
+        "HatePerceiverEnum": "saferplaces.apps.hate.models.Perceiver",
+        "AsbActionKindEnum": "saferplaces.apps.asb.models.ActionKind",
     },
     "SERVE_PERMISSIONS": ["saferplaces.apps.agencies.permissions.DeclaredAccess"],
     # Record ids in URLs (<id:pk>, web/converters.py): whole numbers of up to 18 digits.

@@ -3,6 +3,12 @@ from django.urls import include, path
 from saferplaces.apps.agencies import breakglass_views
 from saferplaces.web import converters, views  # noqa: F401  (converters registers <id:...>)
 
+# JSON under /api/, the GOV.UK error pages elsewhere (web/errors.py)
+handler400 = "saferplaces.web.errors.bad_request"
+handler403 = "saferplaces.web.errors.permission_denied"
+handler404 = "saferplaces.web.errors.not_found"
+handler500 = "saferplaces.web.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("map/", views.incident_map, name="map"),
@@ -11,7 +17,13 @@ urlpatterns = [
     path("assessments/", include("saferplaces.apps.assessments.urls")),
     path("people/", include("saferplaces.apps.people.urls")),
     path("cases/", include("saferplaces.apps.cases.urls")),
+    path("cases/", include("saferplaces.apps.asb.urls")),  # risk assessments, 2014 Act actions
     path("places/", include("saferplaces.apps.places.urls")),
+    path("safeguarding/", include("saferplaces.apps.safeguarding.urls")),
+    path("case-review/", include("saferplaces.apps.casereview.urls")),
+    path("hate/", include("saferplaces.apps.hate.urls")),
+    path("slavery/", include("saferplaces.apps.slavery.urls")),
+    path("repeats/", include("saferplaces.apps.repeats.urls")),
     path("", include("saferplaces.apps.workbench.urls")),  # dashboard, tasks, notifications, search
     path("", include("saferplaces.apps.dataprotection.urls")),  # exports/, retention/, subject access
     path("break-glass/", breakglass_views.agency_accesses, name="break-glass-list"),

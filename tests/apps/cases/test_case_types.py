@@ -24,7 +24,7 @@ referral_response_source = "local policy"
 def test_the_shipped_types_load_with_their_sources():
     types = load_case_types()
     assert list(types) == ["repeat-asb", "vulnerable-child", "vulnerable-adult", "hate",
-                           "modern-slavery", "exploitation"]
+                           "modern-slavery", "exploitation", "domestic-abuse"]
     assert all(kind.retention_source and kind.referral_response_source for kind in types.values())
     assert types["vulnerable-child"].retain_until_age == 25
 

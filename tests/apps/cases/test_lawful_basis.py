@@ -156,3 +156,65 @@ def test_the_api_refuses_a_referral_without_a_basis_with_400(unshared, partnersh
                        {"agency": partnership.partner.pk, "reason": REASON,
                         "basis": "crime-and-disorder-s115"}, content_type="application/json")
     assert made.status_code == 201 and made.json()["basis"] == "crime-and-disorder-s115"
+
+
+def test_a_case_with_no_person_parties_may_be_shared_with_nothing_to_cover():
+    assert check_basis([], "", TODAY).allowed
+    assert not check_basis([], "no-such-basis", TODAY).allowed  # a named basis must still exist
+
+
+# --- the lawful bases file: one loader, whom each basis covers -----------------------------------
+
+
+def test_people_and_cases_read_the_bases_through_one_loader():
+    from saferplaces.apps.cases import sharing
+    from saferplaces.apps.people import consent as people_consent
+
+    assert sharing.lawful_bases is people_consent.lawful_bases
+    assert sharing.LawfulBasis is people_consent.LawfulBasis
+
+
+def test_the_file_says_whom_each_basis_covers_without_consent():
+    from saferplaces.apps.people.consent import lawful_bases
+
+    covers = {key: basis.covers for key, basis in lawful_bases().items()}
+    assert covers["safeguarding-children"] == covers["modern-slavery"] == "children"
+    assert covers["safeguarding-adults"] == "adults"
+    assert covers["crime-and-disorder-s115"] == covers["public-task"] == "everyone"
+
+
+BASIS = """
+[bases.youth-panel]
+label = "Referral order youth panel"
+source = "Sentencing Act 2020 s.83"
+valid_from = "2020-12-01"
+{extra}
+"""
+
+
+def test_a_partnership_basis_limited_to_children_is_applied_from_the_file(tmp_path, partnership):
+    from saferplaces.apps.people.consent import lawful_bases
+
+    path = tmp_path / "bases.toml"
+    path.write_text(BASIS.format(extra='covers = "children"\n'
+                                       'covers_source = "Sentencing Act 2020 s.83(2)"'))
+    bases = lawful_bases(str(path))
+    child = person(partnership.owner, "Casey", "Child", born=datetime.date(2015, 2, 1))
+    adult = person(partnership.owner, "Alex", "Adult", born=datetime.date(1980, 5, 1))
+    assert check_basis([child], "youth-panel", TODAY, bases=bases).allowed
+    refused = check_basis([adult], "youth-panel", TODAY, bases=bases)
+    assert "covers children only" in refused.uncovered[0].how
+
+
+@pytest.mark.parametrize("extra, where", [
+    ('covers = "teenagers"', "bases.youth-panel.covers"),
+    ('covered = "children"', "bases.youth-panel.covered"),
+    ('covers = "children"', "bases.youth-panel: .*needs covers_source"),  # a limit needs its source
+])
+def test_a_wrong_covers_key_is_refused_naming_the_file_and_the_key(tmp_path, extra, where):
+    from saferplaces.apps.people.consent import BasisError, lawful_bases
+
+    path = tmp_path / "local-bases.toml"
+    path.write_text(BASIS.format(extra=extra))
+    with pytest.raises(BasisError, match=f"local-bases.toml: {where}"):
+        lawful_bases(str(path))

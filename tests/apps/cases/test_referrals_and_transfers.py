@@ -10,12 +10,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from saferplaces.apps.audit.models import AuditEvent
 from saferplaces.apps.cases import services
 from saferplaces.apps.cases.access import get_case_for_user
 from saferplaces.apps.cases.models import CaseShare, Notification, Referral, Transfer
 from saferplaces.apps.cases.types import case_type
 from saferplaces.apps.cases.workingdays import add_working_days
-from tests.apps.cases.conftest import REASON
+from tests.apps.cases.conftest import REASON, consent
 
 DECLINE = "Not in our area: the family moved to Ipswich last month"
 
@@ -118,7 +119,7 @@ def offer(world, partnership):
     CaseShare.objects.filter(case=world.case).delete()
     access = get_case_for_user(world.owner_manager, world.case.pk)
     return services.offer_transfer(access, world.owner_manager, agency=partnership.partner,
-                                   reason=REASON)
+                                   reason=REASON, basis="crime-and-disorder-s115")
 
 
 def test_an_accepted_transfer_changes_the_owner_and_the_old_owner_keeps_a_full_share(
@@ -152,7 +153,8 @@ def test_a_rejected_transfer_needs_a_reason_and_changes_nothing(offer, world, pa
     assert not CaseShare.objects.filter(case=world.case).exists()
     # history kept: a new offer may follow, and both show
     access = get_case_for_user(world.owner_manager, world.case.pk)
-    services.offer_transfer(access, world.owner_manager, agency=partnership.partner, reason=REASON)
+    services.offer_transfer(access, world.owner_manager, agency=partnership.partner, reason=REASON,
+                            basis="crime-and-disorder-s115")
     assert Transfer.objects.filter(case=world.case).count() == 2
 
 
@@ -161,3 +163,91 @@ def test_only_one_transfer_waits_at_a_time(offer, world, partnership):
     with pytest.raises(services.CaseRuleError, match="already waiting"):
         services.offer_transfer(access, world.owner_manager, agency=partnership.outsider,
                                 reason=REASON)
+
+
+# --- a transfer discloses every party: consent or a lawful basis, as for a share ---------------
+
+OVERRIDE = "Immediate risk to life: the family cannot be reached for consent tonight"
+
+
+@pytest.fixture
+def unshared(world):
+    """The case (one adult party, no consent) shared with no one."""
+    CaseShare.objects.filter(case=world.case).delete()
+    return get_case_for_user(world.owner_manager, world.case.pk)
+
+
+def test_a_transfer_is_refused_with_neither_consent_nor_a_basis(unshared, world, partnership):
+    with pytest.raises(services.BasisRefused) as refused:
+        services.offer_transfer(unshared, world.owner_manager, agency=partnership.partner,
+                                reason=REASON)
+    assert [p.person.name for p in refused.value.check.uncovered] == ["Alex Adult"]
+    assert not Transfer.objects.exists() and not Notification.objects.exists()
+
+
+def test_a_transfer_on_a_basis_records_it_on_the_timeline_and_in_the_audit(unshared, world,
+                                                                          partnership):
+    made = services.offer_transfer(unshared, world.owner_manager, agency=partnership.partner,
+                                   reason=REASON, basis="crime-and-disorder-s115")
+    assert (made.basis, made.override_reason) == ("crime-and-disorder-s115", "")
+    entry = world.case.timeline.filter(kind="transfer").get()
+    assert "on the basis: Preventing crime and disorder" in entry.text
+    event = AuditEvent.objects.filter(object_type="case", object_id=str(world.case.pk),
+                                      changed_fields=["transfers"]).get()
+    assert event.reason == "basis: crime-and-disorder-s115"
+
+
+def test_a_transfer_with_the_partys_consent_needs_no_basis(unshared, world, partnership):
+    consent(world.adult)
+    made = services.offer_transfer(unshared, world.owner_manager, agency=partnership.partner,
+                                   reason=REASON)
+    assert made.basis == ""
+    assert "with the consent of every party" in world.case.timeline.filter(kind="transfer").get().text
+
+
+def test_a_transfer_override_needs_the_capability_and_a_reason(unshared, world, partnership):
+    with pytest.raises(PermissionDenied):
+        services.offer_transfer(unshared, world.owner_manager, agency=partnership.partner,
+                                reason=REASON, override_reason=OVERRIDE)
+    coordinator = partnership.user("owner", "coordinator")
+    made = services.offer_transfer(unshared, coordinator, agency=partnership.partner,
+                                   reason=REASON, override_reason=OVERRIDE)
+    assert made.override_reason == OVERRIDE
+    event = AuditEvent.objects.filter(object_type="case", object_id=str(world.case.pk),
+                                      changed_fields=["transfers"]).get()
+    assert event.reason == f"override: {OVERRIDE}"
+    assert "override" in world.case.timeline.filter(kind="transfer").get().text
+
+
+def test_the_transfer_page_asks_for_the_basis_and_shows_who_is_not_covered(unshared, world,
+                                                                         partnership,
+                                                                         signed_in_client):
+    client = signed_in_client(world.owner_manager)
+    assert 'name="basis"' in client.get(f"/cases/{world.case.pk}/transfer/").content.decode()
+    response = client.post(f"/cases/{world.case.pk}/transfer/", {
+        "agency": partnership.partner.pk, "reason": REASON, "basis": "safeguarding-children"})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'id="basis-check"' in html
+    assert "an adult: safeguarding a child" in html.lower()
+    assert not Transfer.objects.exists()
+    assert client.post(f"/cases/{world.case.pk}/transfer/", {
+        "agency": partnership.partner.pk, "reason": REASON,
+        "basis": "crime-and-disorder-s115"}).status_code == 302
+    assert Transfer.objects.get().basis == "crime-and-disorder-s115"
+
+
+def test_the_old_owner_keeps_its_share_on_the_transfers_basis(offer, world, partnership):
+    services.decide_transfer(world.partner_manager, offer, accept=True)
+    kept = CaseShare.objects.get(case=world.case, ended_at__isnull=True)
+    assert (kept.agency, kept.basis) == (partnership.owner, "crime-and-disorder-s115")
+
+
+def test_accepting_a_referral_widens_a_limited_share_on_the_referrals_basis(world, partnership):
+    CaseShare.objects.filter(case=world.case).update(level="limited", basis="public-task")
+    consent(world.adult)
+    access = get_case_for_user(world.owner_manager, world.case.pk)
+    made = services.refer_case(access, world.owner_manager, agency=partnership.partner,
+                               reason=REASON)
+    services.decide_referral(world.partner_manager, made, accept=True)
+    share = CaseShare.objects.get(case=world.case, ended_at__isnull=True)
+    assert (share.level, share.basis) == ("full", "")

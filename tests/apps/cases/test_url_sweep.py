@@ -37,6 +37,8 @@ SWEEP: dict[str, tuple[str, str]] = {
     'api/cases/<id:pk>/': ('/api/cases/{case}/', "401 404 200 403 200 403 403 403"),
     'api/cases/<id:pk>/parties/': ('/api/cases/{case}/parties/', "401 404 200 403 200 403 403 403"),
     'api/cases/<id:pk>/notes/': ('/api/cases/{case}/notes/', "401 404 200 403 200 403 403 403"),
+    'api/cases/<id:pk>/attachments/': ('/api/cases/{case}/attachments/', "401 404 200 403 200 403 403 403"),
+    'api/cases/<id:pk>/attachments/<id:attachment_pk>/': ('/api/cases/{case}/attachments/{attachment}/', "401 404 200 403 200 403 403 403"),
     'api/cases/<id:pk>/referrals/': ('/api/cases/{case}/referrals/', "401 404 200 403 200 403 403 403"),
     'api/cases/referrals/': ('/api/cases/referrals/', "401 200 403 403 200 403 403 403"),
     'api/cases/referrals/<id:pk>/decision/': ('/api/cases/referrals/{referral}/decision/', "401 405 403 403 405 403 403 403"),

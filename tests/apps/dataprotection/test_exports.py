@@ -170,3 +170,24 @@ def test_the_case_list_filters_by_type_and_status(world, client_of):
 def test_the_exports_page_offers_unredacted_lists_to_case_managers_only(world, client_of):
     assert "Unredacted lists" in client_of("owner-case_manager").get("/exports/").content.decode()
     assert "Unredacted lists" not in client_of("owner-practitioner").get("/exports/").content.decode()
+
+
+def test_the_unredacted_case_list_marks_locked_down_parties(world, partnership):
+    world.other.locked_down = True
+    world.other.save()
+    for user in (partnership.user("owner", "case_manager"), partnership.user("partner", "case_manager")):
+        table = case_table(user, redact=False)
+        row = dict(zip(table.columns, next(r for r in table.rows if r[0] == "ASB-2019-0001"),
+                       strict=True))
+        assert row["Locked-down parties"] == 1
+        assert "Oliver Ockwell (Alleged perpetrator; locked-down profile)" in row["Parties by name"]
+        assert "Sarah Subject (Victim)" in row["Parties by name"]
+
+
+def test_the_unredacted_case_csv_has_the_locked_down_column(world, client_of):
+    world.other.locked_down = True
+    world.other.save()
+    response = client_of("owner-case_manager").post("/exports/cases.csv", {"cases-reason": REASON})
+    row = next(r for r in rows_of(response) if r["Reference"] == "ASB-2019-0001")
+    assert row["Locked-down parties"] == "1"
+    assert "locked-down profile" in row["Parties by name"]

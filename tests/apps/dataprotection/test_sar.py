@@ -11,7 +11,7 @@ import pytest
 
 from saferplaces.apps.audit.models import AuditEvent
 from saferplaces.apps.audit.services import record
-from saferplaces.apps.dataprotection.redact import ANOTHER_PERSON, Redactor
+from saferplaces.apps.dataprotection.redact import ANOTHER_PERSON, THIRD_PARTY, Redactor
 from saferplaces.apps.dataprotection.sar import render_pdf, subject_access, to_json
 from tests.apps.dataprotection.conftest import OTHER_DETAILS, STRANGER_DETAILS, person
 
@@ -59,7 +59,7 @@ def test_nothing_of_the_other_party_or_of_strangers_is_in_the_redacted_export(wo
     asb = next(c for c in data["cases"] if c["reference"] == "ASB-2019-0001")
     assert asb["other_parties"] == [{"name": ANOTHER_PERSON, "role": "Alleged perpetrator"}]
     assert asb["title"] == f"Sarah Subject: threats from {ANOTHER_PERSON}"
-    assert "[removed]" in asb["notes"][0]["text"]
+    assert THIRD_PARTY in asb["notes"][0]["text"]
     assert "Sarah is scared" in asb["notes"][0]["text"]
 
 
@@ -90,8 +90,8 @@ def test_the_persons_own_family_name_is_kept_when_a_relative_shares_it(world):
 
 def test_dates_of_birth_in_words_and_postcodes_without_a_space_are_removed(world):
     redact = Redactor.for_subject(world.subject, [world.other])
-    assert redact("23rd July 1975") == "[removed]"
-    assert redact("co44ee") == "[removed]"
+    assert redact("23rd July 1975") == THIRD_PARTY
+    assert redact("co44ee") == THIRD_PARTY
 
 
 def test_the_page_gives_the_owners_case_manager_a_pdf_and_records_the_export(world, client_of):

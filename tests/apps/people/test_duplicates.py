@@ -7,7 +7,13 @@ from __future__ import annotations
 import datetime
 
 from saferplaces.apps.audit.models import AuditEvent
-from saferplaces.apps.people.duplicates import THRESHOLD, Proposal, score
+from saferplaces.apps.people.duplicates import (
+    NAME_FLOOR,
+    THRESHOLD,
+    Proposal,
+    find_candidates,
+    score,
+)
 from saferplaces.apps.people.models import Person, ProfileAccessRequest
 from tests.apps.people.conftest import make_person
 
@@ -46,6 +52,84 @@ def test_an_estimated_age_within_a_year_matches_and_a_shared_postcode_counts():
 def test_an_alias_is_matched_as_a_name():
     stored = Proposal("Jonathan", "Brown", aliases=("John Smith",), date_of_birth=BORN)
     assert score(Proposal("Jon", "Smyth", date_of_birth=BORN), stored)[0] >= THRESHOLD
+
+
+def offered(a: Proposal, b: Proposal) -> bool:
+    total, name = score(a, b)
+    return total >= THRESHOLD and name >= NAME_FLOOR
+
+
+HOME = {"postcodes": ("ZZ9 1AB",), "addresses": ("14 Teasel Road",)}
+
+
+def test_given_and_family_names_typed_the_wrong_way_round_are_found():
+    stored = Proposal("Matthew", "Mossbottom", date_of_birth=BORN)
+    assert offered(Proposal("Mossbottom", "Matthew", date_of_birth=BORN), stored)
+    assert offered(Proposal("MOSSBOTTOM", "Mathew", date_of_birth=BORN), stored)
+
+
+def test_a_merely_similar_name_in_either_order_is_not_the_same_person():
+    stored = Proposal("Matthew", "Mossbottom", date_of_birth=BORN, **HOME)
+    assert not offered(Proposal("Mossbottom", "Martin", date_of_birth=BORN), stored)
+    assert not offered(Proposal("Martin", "Mossbottom", date_of_birth=BORN), stored)
+    assert not offered(Proposal("Matthew", "Moss", date_of_birth=BORN), stored)
+
+
+def test_a_swapped_name_is_found_among_stored_people_with_nothing_else_recorded(partnership):
+    grace = make_person(partnership.owner, "Grace", "Hedgecombe")
+    make_person(partnership.owner, "Gregory", "Hedgecombe")
+    found = [person for person, _ in find_candidates(Proposal("Hedgecombe", "Grace"))]
+    assert found == [grace]
+
+
+def test_twins_with_different_given_names_are_not_offered_as_one_person():
+    matthew = Proposal("Matthew", "Mossbottom", date_of_birth=BORN, **HOME)
+    assert not offered(Proposal("Oliver", "Mossbottom", date_of_birth=BORN, **HOME), matthew)
+    olivia = Proposal("Olivia", "Mossbottom", date_of_birth=BORN, **HOME)
+    assert not offered(Proposal("Oliver", "Mossbottom", date_of_birth=BORN, **HOME), olivia)
+
+
+def test_a_given_name_mistyped_by_one_letter_is_still_found_with_the_same_birthday_and_address():
+    matthew = Proposal("Matthew", "Mossbottom", date_of_birth=BORN, **HOME)
+    for slip in ("Mattheu", "Mathew", "Matthwe", "Matthhew"):
+        assert offered(Proposal(slip, "Mossbottom", date_of_birth=BORN, **HOME), matthew), slip
+    assert offered(Proposal("Mattheu", "Mossbottom", **HOME), matthew)  # no date of birth
+
+
+def test_a_mistyped_twin_is_matched_to_the_right_twin_only(partnership):
+    matthew = make_person(partnership.owner, "Matthew", "Mossbottom", born=BORN,
+                          address="14 Teasel Road", postcode="ZZ9 1AB")
+    make_person(partnership.partner, "Oliver", "Mossbottom", born=BORN,
+                address="14 Teasel Road", postcode="ZZ9 1AB")
+    found = [person for person, _ in find_candidates(
+        Proposal("Mattheu", "Mossbottom", date_of_birth=BORN, **HOME))]
+    assert found == [matthew]
+
+
+def test_a_known_short_form_of_the_given_name_is_the_same_given_name():
+    robert = Proposal("Robert", "Li", date_of_birth=BORN, **HOME)
+    assert offered(Proposal("Bob", "Li", date_of_birth=BORN, **HOME), robert)
+    susan = Proposal("Susan", "Puddleford", date_of_birth=BORN, **HOME)
+    assert offered(Proposal("Sue", "Puddleford", date_of_birth=BORN, **HOME), susan)
+
+
+def test_a_name_known_by_is_found_when_recorded_as_an_alias():
+    kwame = Proposal("Kwame", "Mensah", date_of_birth=BORN, **HOME)
+    kojo = Proposal("Kojo", "Mensah", date_of_birth=BORN, **HOME)
+    assert not offered(kojo, kwame)
+    assert offered(kojo, Proposal("Kwame", "Mensah", aliases=("Kojo Mensah",),
+                                  date_of_birth=BORN, **HOME))
+
+
+def test_a_parent_and_child_of_one_name_at_one_address_are_not_offered():
+    father = Proposal("Edward", "Bramblingham", date_of_birth=datetime.date(1962, 6, 5), **HOME)
+    son = Proposal("Edward", "Bramblingham", date_of_birth=datetime.date(1987, 9, 23), **HOME)
+    assert not offered(son, father)
+
+
+def test_a_family_name_with_a_letter_left_out_is_found():
+    stored = Proposal("Jonathan", "Nettlefold", date_of_birth=BORN)
+    assert offered(Proposal("Jonathan", "Nettleold", date_of_birth=BORN), stored)
 
 
 def test_the_owner_is_offered_the_record_it_holds_by_name(world, client_of):
@@ -129,8 +213,6 @@ def test_a_date_of_birth_in_the_future_is_refused(world, client_of):
 
 
 def test_the_check_cannot_confirm_a_confidential_address_by_trying_postcodes(partnership):
-    from saferplaces.apps.people.duplicates import find_candidates
-
     make_person(partnership.owner, "Margaret", "Eldersnook", address="Refuge, 1 Safe Street",
                 postcode="ZZ9 9ZZ", confidential_address=True)
     right = Proposal(given_name="Margaret", family_name="Eldersnook", postcodes=("ZZ9 9ZZ",),

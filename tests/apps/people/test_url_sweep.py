@@ -29,7 +29,7 @@ SWEEP: dict[str, tuple[str, str]] = {
     'people/<id:pk>/aliases/add/': ('/people/{person}/aliases/add/', "302 404 200 403 200 403 403 403"),
     'people/<id:pk>/addresses/add/': ('/people/{person}/addresses/add/', "302 404 200 403 200 403 403 403"),
     'people/<id:pk>/addresses/<id:address_id>/close/': ('/people/{person}/addresses/{address}/close/', "302 404 200 403 200 403 403 403"),
-    'people/<id:pk>/consent/': ('/people/{person}/consent/', "302 404 200 403 200 403 403 403"),
+    'people/<id:pk>/consent/': ('/people/{person}/consent/', "302 404 403 403 200 403 403 403"),
     'people/<id:pk>/restrictions/': ('/people/{person}/restrictions/', "302 404 403 403 200 403 403 403"),
     'people/<id:pk>/request-access/': ('/people/{locked}/request-access/', "302 404 200 403 302 403 403 403"),
     'people/<id:pk>/merge/': ('/people/{person}/merge/', "302 404 403 403 200 403 403 403"),

@@ -11,7 +11,7 @@ from saferplaces.apps.agencies.roles import CASES_EDIT
 from saferplaces.apps.audit.models import AuditEvent
 from saferplaces.apps.cases.access import get_case_for_user
 from saferplaces.apps.cases.models import ShareLevel
-from saferplaces.apps.places import services
+from saferplaces.apps.places import nearby, services
 from saferplaces.apps.places.access import cases_of_place
 from saferplaces.apps.places.models import CasePlace, Place
 from tests.apps.cases.conftest import open_case, share
@@ -168,13 +168,13 @@ def test_incidents_are_found_within_the_distance_chosen_nearest_first(partnershi
     incident("Shoplifting", 0, 80)
     incident("Shoplifting", 600, 0)
     reader = partnership.user("owner", "practitioner")
-    near = services.incidents_near(reader, place, distance_m=50)
+    near = nearby.incidents_near(reader, place, distance_m=50)
     assert [(r.category, r.distance_m) for r in near.rows] == [("Shoplifting", 0.0),
                                                                ("Criminal damage", 30.0)]
     assert near.total == 2
-    assert [r.category for r in services.incidents_near(reader, place, distance_m=0).rows] \
+    assert [r.category for r in nearby.incidents_near(reader, place, distance_m=0).rows] \
         == ["Shoplifting"]
-    assert services.incidents_near(reader, place, distance_m=100).by_category \
+    assert nearby.incidents_near(reader, place, distance_m=100).by_category \
         == [("Shoplifting", 2), ("Criminal damage", 1)]
 
 
@@ -183,7 +183,7 @@ def test_incidents_near_a_place_follow_the_period_and_category(partnership, plac
     incident("Shoplifting", 10, 10, month="2025-06")
     incident("Criminal damage", 20, 0, month="2025-06")
     reader = partnership.user("owner", "practitioner")
-    near = services.incidents_near(reader, place, first_month="2025-01", last_month="2025-12",
+    near = nearby.incidents_near(reader, place, first_month="2025-01", last_month="2025-12",
                                    category="Shoplifting")
     assert [(r.category, r.month.year) for r in near.rows] == [("Shoplifting", 2025)]
 
@@ -195,13 +195,13 @@ def test_sensitive_incidents_near_a_place_are_counted_by_area_for_those_who_may_
         incident("Domestic abuse", 400, 800, victim_ref=f"V{n + 2}")
     incident("Shoplifting", 10, 0)
     practitioner = partnership.user("owner", "practitioner")
-    near = services.incidents_near(practitioner, place, distance_m=50)
+    near = nearby.incidents_near(practitioner, place, distance_m=50)
     assert [r.category for r in near.rows] == ["Shoplifting"]
     assert not near.exact_sensitive
     assert near.area_label == "1,000 m grid cell"
     assert [(a.category, a.count) for a in near.area_counts] == [("Domestic abuse", 12)]
     coordinator = partnership.user("owner", "coordinator")
-    exact = services.incidents_near(coordinator, place, distance_m=50)
+    exact = nearby.incidents_near(coordinator, place, distance_m=50)
     assert [(r.category, r.sensitive) for r in exact.rows] == [("Domestic abuse", True),
                                                                ("Shoplifting", False)]
     assert exact.area_counts == []
@@ -215,7 +215,7 @@ def test_a_small_count_of_sensitive_incidents_is_withheld_and_the_page_shows_no_
     assert page.status_code == 200
     assert b"Near domestic abuse" not in page.content
     assert b"fewer than 10 (withheld)" in page.content
-    near = services.incidents_near(partnership.user("owner", "case_manager"), place)
+    near = nearby.incidents_near(partnership.user("owner", "case_manager"), place)
     assert [(a.category, a.count) for a in near.area_counts] == [("Domestic abuse", None)]
 
 
@@ -244,22 +244,58 @@ def test_places_are_added_through_the_api_by_those_who_may_edit_cases(
     assert refused.status_code == 403
 
 
-def test_sensitive_incidents_are_counted_for_the_lsoa_holding_the_place_when_lsoas_are_loaded(
-        partnership, place):
-    from saferplaces.apps.incidents.models import Area, MapPoint, MapPointArea
+def lsoa_around(place: Place, name: str = "Synthetic 001A"):
+    """An LSOA, a square of about 1.4 km by 2.2 km centred on the place."""
+    from saferplaces.apps.incidents.models import Area
 
     lon, lat = place.lon, place.lat
     square = [[lon - 0.01, lat - 0.01], [lon + 0.01, lat - 0.01], [lon + 0.01, lat + 0.01],
               [lon - 0.01, lat + 0.01], [lon - 0.01, lat - 0.01]]
-    lsoa = Area.objects.create(kind="lsoa", code="E01000001", name="Synthetic 001A",
+    return Area.objects.create(kind="lsoa", code="E01000001", name=name,
                                geometry={"type": "Polygon", "coordinates": [square]})
-    inside, outside = MapPoint.objects.create(lon=lon, lat=lat), MapPoint.objects.create(lon=0, lat=0)
-    MapPointArea.objects.create(point=inside, area=lsoa)
+
+
+def at_own_point(found, area=None, *, lsoa_code: str = ""):
+    """Give the incident its map point, as the store does (its own longitude and latitude), in
+    ``area`` if given."""
+    from saferplaces.apps.incidents.models import MapPoint, MapPointArea
+
+    point, _ = MapPoint.objects.get_or_create(lon=found.lon, lat=found.lat, lsoa_code=lsoa_code)
+    if area is not None:
+        MapPointArea.objects.get_or_create(point=point, area=area)
+    found.point = point
+    found.save(update_fields=["point"])
+    return found
+
+
+def test_sensitive_incidents_are_counted_for_the_lsoa_holding_the_place_when_lsoas_are_loaded(
+        partnership, place):
+    lsoa = lsoa_around(place)
     for n in range(10):
-        found = incident("Domestic abuse", 300, 0, victim_ref=f"V{n}")
-        found.point = inside if n < 9 else outside
-        found.save(update_fields=["point"])
-    near = services.incidents_near(partnership.user("owner", "practitioner"), place, distance_m=25)
+        found = incident("Domestic abuse", 300, 0 if n < 9 else 20, victim_ref=f"V{n}")
+        at_own_point(found, lsoa if n < 9 else None)
+    near = nearby.incidents_near(partnership.user("owner", "practitioner"), place, distance_m=25)
     assert (near.area_label, near.area_name) == ("LSOA", "Synthetic 001A")
     assert [(a.category, a.count) for a in near.area_counts] == [("Domestic abuse", None)]  # 9 < 10
     assert near.rows == []
+
+
+def test_the_lsoa_count_holds_incidents_with_no_grid_point_and_those_coded_into_it_from_afar(
+        partnership, place):
+    from saferplaces.apps.incidents.models import Incident, MapPoint, MapPointArea
+
+    lsoa = lsoa_around(place)
+    for n in range(8):
+        at_own_point(incident("Domestic abuse", 100 * n, -50, victim_ref=f"V{n}"), lsoa)
+    # a partner record with an LSOA code and no location: its map point has the code only
+    unlocated = incident("Domestic abuse", 0, 0, victim_ref="V8")
+    Incident.objects.filter(pk=unlocated.pk).update(x=None, y=None, lon=None, lat=None)
+    coded = MapPoint.objects.create(lon=None, lat=None, lsoa_code="E01000001")
+    MapPointArea.objects.create(point=coded, area=lsoa)
+    Incident.objects.filter(pk=unlocated.pk).update(point=coded)
+    # police.uk's code puts this one in the LSOA though its point lies 5 km away
+    at_own_point(incident("Domestic abuse", 5000, 0, victim_ref="V9"), lsoa, lsoa_code="E01000001")
+    near = nearby.incidents_near(partnership.user("owner", "practitioner"), place, distance_m=25)
+    every = Incident.objects.filter(point__areas=lsoa).count()
+    assert every == 10
+    assert [(a.category, a.count) for a in near.area_counts] == [("Domestic abuse", every)]

@@ -32,7 +32,8 @@ def test_my_dashboard_shows_my_tasks_my_agencys_overdue_and_referrals_waiting(wo
     access = get_case_for_user(manager, world.private_case.pk)
     services.refer_case(access, manager, agency=world.partnership.partner, reason=REASON)
     services.offer_transfer(get_case_for_user(manager, world.case.pk), manager,
-                            agency=world.partnership.partner, reason=REASON)
+                            agency=world.partnership.partner, reason=REASON,
+                            basis="crime-and-disorder-s115")
     page = client_of("partner-case_manager").get("/dashboard/").content.decode()
     assert "Mine to do" in section(page, "my-tasks")
     assert "Anyone, and late" in section(page, "agency-tasks")

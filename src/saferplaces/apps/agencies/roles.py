@@ -51,8 +51,8 @@ CAPABILITY_HELP: dict[str, str] = {
     CASES_VIEW: "read the cases and people shared with their agency",
     CASES_EDIT: "add to and update those cases",
     CASES_MANAGE: "assign, share, transfer and close cases; see break-glass access to them",
-    SHARE_WITHOUT_BASIS: "share or refer a case with neither consent nor a lawful basis recorded, "
-                         "giving a reason (audited)",
+    SHARE_WITHOUT_BASIS: "share, refer or transfer a case, or add a party to a shared case, with "
+                         "neither consent nor a lawful basis recorded, giving a reason (audited)",
     INTELLIGENCE_VIEW: "read restricted intelligence (only by the per-user intelligence flag)",
     AUDIT_VIEW: "search and export the audit log (their own agency's events; site "
                 "administrators all)",

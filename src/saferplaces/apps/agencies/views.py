@@ -9,6 +9,8 @@ numeric ids, never a name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -79,28 +81,33 @@ def add_agency(request: HttpRequest) -> HttpResponse:
     return render(request, "agencies/add_agency.html", {"form": form})
 
 
+def _switch_agency(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
+    """The confirm page (GET) and the change (POST) of deactivating or reactivating an agency."""
+    agency = services.get_agency_for_manager(request.user, pk)
+    if request.method == "POST":
+        if active:
+            services.reactivate_agency(agency, by=request.user, request=request)
+            messages.success(request, f"{agency.name} reactivated: its members can work again")
+        else:
+            services.deactivate_agency(agency, by=request.user, request=request)
+            messages.success(request, f"{agency.name} deactivated: its members can no longer do "
+                             "anything")
+        return redirect("agencies:agencies")
+    members = Membership.objects.filter(agency=agency, user__is_active=True).count()
+    page = "reactivate_agency" if active else "deactivate_agency"
+    return render(request, f"agencies/{page}.html", {"agency": agency, "members": members})
+
+
 @GET_POST
 @requires(AGENCIES_MANAGE)
 def deactivate_agency(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = services.get_agency_for_manager(request.user, pk)
-    if request.method == "POST":
-        services.deactivate_agency(agency, by=request.user, request=request)
-        messages.success(request, f"{agency.name} deactivated: its members can no longer do anything")
-        return redirect("agencies:agencies")
-    members = Membership.objects.filter(agency=agency, user__is_active=True).count()
-    return render(request, "agencies/deactivate_agency.html", {"agency": agency, "members": members})
+    return _switch_agency(request, pk, active=False)
 
 
 @GET_POST
 @requires(AGENCIES_MANAGE)
 def reactivate_agency(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = services.get_agency_for_manager(request.user, pk)
-    if request.method == "POST":
-        services.reactivate_agency(agency, by=request.user, request=request)
-        messages.success(request, f"{agency.name} reactivated: its members can work again")
-        return redirect("agencies:agencies")
-    members = Membership.objects.filter(agency=agency, user__is_active=True).count()
-    return render(request, "agencies/reactivate_agency.html", {"agency": agency, "members": members})
+    return _switch_agency(request, pk, active=True)
 
 
 # ------------------------------------------------------------------------------------- users
@@ -189,68 +196,83 @@ def _changeable(request: HttpRequest, pk: int) -> Any:
     return account
 
 
+@dataclass(frozen=True)
+class AccountChange:
+    """One confirm-then-change page of an account: the words of the page, and the change."""
+
+    title: str
+    explain: str
+    button: str
+    warning: bool
+    change: Callable[..., Any]
+    done: Callable[[str, Any], str]
+
+
+def _change_account(request: HttpRequest, pk: int, page: AccountChange) -> HttpResponse:
+    account = _changeable(request, pk)
+    if request.method == "POST":
+        outcome = page.change(account, by=request.user, request=request)
+        messages.success(request, page.done(account.get_username(), outcome))
+        return redirect("agencies:user", pk=account.pk)
+    return render(request, "agencies/confirm.html", {
+        "account": account, "title": page.title, "explain": page.explain,
+        "button": page.button, "warning": page.warning})
+
+
+DISABLE = AccountChange(
+    "Disable this account",
+    "They will be signed out now and will not be able to sign in again, and their API token is "
+    "deleted. What they recorded, and the audit log of what they did, are kept. You can enable "
+    "the account again later.",
+    "Disable account", True, services.disable_user,
+    lambda name, _: f"{name} is disabled and signed out")
+
+RESET_TWO_FACTOR = AccountChange(
+    "Reset two-factor sign-in",
+    "Do this when they have lost their phone or authenticator app. Their current set-up stops "
+    "working, they are signed out everywhere and their API token is deleted; when they next "
+    "sign in with their password they set up an authenticator app again. Check who is asking "
+    "before you do this.",
+    "Reset two-factor sign-in", True, services.reset_two_factor_for,
+    lambda name, _: f"{name}'s two-factor sign-in is reset and they are signed out: they set up "
+                    "an authenticator app again when they next sign in")
+
+ENABLE = AccountChange(
+    "Enable this account",
+    "They will be able to sign in again with their password and authenticator app, and do what "
+    "their role allows. Their old API token does not come back.",
+    "Enable account", False, services.enable_user,
+    lambda name, _: f"{name} is enabled: they can sign in again")
+
+UNLOCK = AccountChange(
+    "Unlock this account",
+    "Their username was locked after too many wrong passwords or codes. Unlock it only when you "
+    "know it was them (for example, they phoned you): if someone else was guessing, the lock is "
+    "what stops them.",
+    "Unlock account", False, services.unlock_user,
+    lambda name, was_locked: f"{name} is unlocked: they can sign in again now" if was_locked
+    else f"{name} was not locked")
+
+
 @GET_POST
 @requires(USERS_MANAGE)
 def disable_user(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _changeable(request, pk)
-    if request.method == "POST":
-        services.disable_user(account, by=request.user, request=request)
-        messages.success(request, f"{account.get_username()} is disabled and signed out")
-        return redirect("agencies:user", pk=account.pk)
-    return render(request, "agencies/confirm.html", {
-        "account": account, "title": "Disable this account",
-        "explain": "They will be signed out now and will not be able to sign in again, and "
-                   "their API token is deleted. What they recorded, and the audit log of what "
-                   "they did, are kept. You can enable the account again later.",
-        "button": "Disable account", "warning": True})
+    return _change_account(request, pk, DISABLE)
 
 
 @GET_POST
 @requires(USERS_MANAGE)
 def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _changeable(request, pk)
-    if request.method == "POST":
-        services.reset_two_factor_for(account, by=request.user, request=request)
-        messages.success(request, f"{account.get_username()}'s two-factor sign-in is reset and they "
-                                  "are signed out: they set up an authenticator app again when "
-                                  "they next sign in")
-        return redirect("agencies:user", pk=account.pk)
-    return render(request, "agencies/confirm.html", {
-        "account": account, "title": "Reset two-factor sign-in",
-        "explain": "Do this when they have lost their phone or authenticator app. Their "
-                   "current set-up stops working, they are signed out everywhere and their API "
-                   "token is deleted; when they next sign in with their password they set up an "
-                   "authenticator app again. Check who is asking before you do this.",
-        "button": "Reset two-factor sign-in", "warning": True})
+    return _change_account(request, pk, RESET_TWO_FACTOR)
 
 
 @GET_POST
 @requires(USERS_MANAGE)
 def enable_user(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _changeable(request, pk)
-    if request.method == "POST":
-        services.enable_user(account, by=request.user, request=request)
-        messages.success(request, f"{account.get_username()} is enabled: they can sign in again")
-        return redirect("agencies:user", pk=account.pk)
-    return render(request, "agencies/confirm.html", {
-        "account": account, "title": "Enable this account",
-        "explain": "They will be able to sign in again with their password and authenticator "
-                   "app, and do what their role allows. Their old API token does not come back.",
-        "button": "Enable account", "warning": False})
+    return _change_account(request, pk, ENABLE)
 
 
 @GET_POST
 @requires(USERS_MANAGE)
 def unlock_user(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _changeable(request, pk)
-    if request.method == "POST":
-        was_locked = services.unlock_user(account, by=request.user, request=request)
-        messages.success(request, f"{account.get_username()} is unlocked: they can sign in again now"
-                         if was_locked else f"{account.get_username()} was not locked")
-        return redirect("agencies:user", pk=account.pk)
-    return render(request, "agencies/confirm.html", {
-        "account": account, "title": "Unlock this account",
-        "explain": "Their username was locked after too many wrong passwords or codes. Unlock it "
-                   "only when you know it was them (for example, they phoned you): if someone "
-                   "else was guessing, the lock is what stops them.",
-        "button": "Unlock account", "warning": False})
+    return _change_account(request, pk, UNLOCK)

@@ -8,6 +8,7 @@ access helpers and rules (``get_case_for_user``, ``services``), audited the same
 ``/api/cases/<id>/referrals/``           GET the case's referrals (owner agency); POST refer it
 ``/api/cases/referrals/``                GET referrals to and from the caller's agency
 ``/api/cases/referrals/<id>/decision/``  POST accept or decline (the receiving agency)
+``/api/cases/<id>/attachments/...``      the case's files (:mod:`saferplaces.apps.cases.attachment_api`)
 
 An outsider agency gets 404 for every case it cannot see, a member without ``cases.view`` 403;
 changes need the same capability as on the pages (403 otherwise), and a refused rule answers
@@ -117,6 +118,10 @@ class CreateCaseInput(serializers.Serializer[Any]):
 class PartyInput(serializers.Serializer[Any]):
     person_id = serializers.IntegerField()
     role = serializers.CharField()
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text="Only when an agency the case is disclosed to is not covered for the person "
+                  "(cases.share_without_basis): why")
 
 
 class NoteInput(serializers.Serializer[Any]):
@@ -254,7 +259,8 @@ class CaseParties(APIView):
         record("view", request=request, object_type="case", object_id=pk, fields=["parties"])
         return Response([_party(row) for row in presenters.parties_of(request.user, access)])
 
-    @extend_schema(summary="Add a party (cases.edit; a person the caller may see)",
+    @extend_schema(summary="Add a party (cases.edit; a person the caller may see, covered by "
+                           "consent or the basis of every share, waiting referral and transfer)",
                    request=PartyInput, responses={201: PartySerializer})
     def post(self, request: Request, pk: int) -> Response:
         access = get_case_for_user(request.user, pk)
@@ -263,7 +269,9 @@ class CaseParties(APIView):
             return _invalid(data)
         try:
             party = services.add_party(access, request.user, person_id=data.validated_data["person_id"],
-                                       role=data.validated_data["role"], request=request)
+                                       role=data.validated_data["role"],
+                                       override_reason=data.validated_data["override_reason"],
+                                       request=request)
         except CaseRuleError as exc:
             return _refused(exc)
         row = next(r for r in presenters.parties_of(request.user, access) if r.id == party.pk)

@@ -93,16 +93,32 @@ class StatusForm(forms.Form):
                                          if value in allowed]
 
 
+def _override_field(what: str) -> forms.CharField:
+    return forms.CharField(
+        label=f"{what} without consent or a lawful basis: why", required=False,
+        widget=_textarea(3),
+        help_text=f"Only if neither covers every party (at least {MIN_REASON_LENGTH} "
+                  "characters). Recorded in the audit log.")
+
+
+def _offer_override(form: forms.Form, user: Any) -> None:
+    """The override is offered only to holders of cases.share_without_basis."""
+    if not has_capability(user, SHARE_WITHOUT_BASIS):
+        del form.fields["override_reason"]
+
+
 class PartyForm(forms.Form):
     person = forms.TypedChoiceField(label="Person", coerce=int,
                                     help_text="People your agency may see")
     role = forms.ChoiceField(label="Role in the case", widget=forms.RadioSelect)
+    override_reason = _override_field("Add them")
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], kind: CaseType | None,
-                 **kwargs: Any) -> None:
+                 user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "person").choices = [("", "Choose a person"), *people]
         _choices(self, "role").choices = kind.role_choices() if kind else []
+        _offer_override(self, user)
 
 
 class OptionalMonthField(MonthField):
@@ -142,24 +158,23 @@ def _basis_choices() -> list[tuple[str, str]]:
               if not basis.needs_consent)]
 
 
-class _Basis(forms.Form):
+class BasisForm(forms.Form):
+    """What the share, referral and transfer forms have in common: the other agency, the lawful
+    basis (or consent) and, for holders of cases.share_without_basis, the override's reason."""
+
     basis = forms.ChoiceField(label="Lawful basis", required=False,
                               help_text="What allows sharing each party's information. Consent "
                                         "recorded on a person counts for them whatever you choose.")
-    override_reason = forms.CharField(
-        label="Share without consent or a lawful basis: why", required=False, widget=_textarea(3),
-        help_text=f"Only if neither covers every party (at least {MIN_REASON_LENGTH} "
-                  "characters). Recorded in the audit log.")
+    override_reason = _override_field("Share")
 
     def __init__(self, *args: Any, user: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "basis").choices = _basis_choices()
         self.fields["agency"].queryset = services.other_agencies(case.owner_agency)  # type: ignore[attr-defined]
-        if not has_capability(user, SHARE_WITHOUT_BASIS):
-            del self.fields["override_reason"]
+        _offer_override(self, user)
 
 
-class ShareForm(_Basis):
+class ShareForm(BasisForm):
     agency = forms.ModelChoiceField(label="Share with", queryset=Agency.objects.none(),
                                     empty_label="Choose an agency")
     level = forms.ChoiceField(label="What they see", choices=ShareLevel.choices,
@@ -168,7 +183,7 @@ class ShareForm(_Basis):
     field_order = ["agency", "level", "basis", "override_reason"]
 
 
-class ReferForm(_Basis):
+class ReferForm(BasisForm):
     agency = forms.ModelChoiceField(label="Refer to", queryset=Agency.objects.none(),
                                     empty_label="Choose an agency")
     reason = forms.CharField(label="Why are you referring the case?", widget=_textarea(4),
@@ -177,15 +192,13 @@ class ReferForm(_Basis):
     field_order = ["agency", "reason", "basis", "override_reason"]
 
 
-class TransferForm(forms.Form):
+class TransferForm(BasisForm):
     agency = forms.ModelChoiceField(label="Offer ownership to", queryset=Agency.objects.none(),
                                     empty_label="Choose an agency")
     reason = forms.CharField(label="Why should they own the case?", widget=_textarea(4),
                              min_length=MIN_REASON_LENGTH)
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = services.other_agencies(case.owner_agency)  # type: ignore[attr-defined]
+    field_order = ["agency", "reason", "basis", "override_reason"]
 
 
 class DecisionForm(forms.Form):

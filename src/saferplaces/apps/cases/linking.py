@@ -13,9 +13,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 
-from saferplaces.apps.incidents.access import IncidentScope, incidents_for_user, sensitive_filter
+from saferplaces.apps.incidents.access import (
+    IncidentScope,
+    incidents_for_user,
+    sensitive_filter,
+    stored_categories,
+)
 from saferplaces.apps.incidents.models import Incident
 
 __all__ = ["IncidentRow", "MOST_FOUND", "categories", "incident_rows", "search_incidents"]
@@ -39,13 +44,14 @@ def _scope(user: Any) -> IncidentScope:
 
 
 def categories(user: Any) -> list[str]:
-    return list(_scope(user).incidents.values_list("category", flat=True).distinct()
-                .order_by("category"))
+    """The categories the user may pick from (every stored one: the user's scope is the whole
+    store, see ``_scope``)."""
+    _scope(user)
+    return stored_categories()
 
 
-def _hidden(scope: IncidentScope, incidents: QuerySet[Incident]) -> Q:
-    cats = list(incidents.values_list("category", flat=True).distinct().order_by())
-    return sensitive_filter(scope.rules, cats)
+def _hidden(scope: IncidentScope) -> Q:
+    return sensitive_filter(scope.rules)
 
 
 def visible_incidents(user: Any) -> QuerySet[Incident]:
@@ -70,21 +76,25 @@ def search_incidents(user: Any, *, place: str = "", first_month: str | None = No
         area = Q(lsoa_name__icontains=place) | Q(lsoa_code__iexact=place)
         street = Q(location__icontains=place)
         if not scope.exact_sensitive:
-            street &= ~_hidden(scope, found)
+            street &= ~_hidden(scope)
         found = found.filter(area | street)
     return found.order_by("-occurred", "-pk")
 
 
-def incident_rows(user: Any, incidents: QuerySet[Incident]) -> list[IncidentRow]:
-    """The incidents as rows, the street withheld where the user may not see it."""
+def incident_rows(user: Any, incidents: QuerySet[Incident],
+                  most: int = MOST_FOUND) -> list[IncidentRow]:
+    """The first ``most`` incidents as rows, the street withheld where the user may not see it
+    (one query: whether a row is sensitive is worked out by the database alongside it)."""
     scope = _scope(user)
     incidents = incidents.filter(pk__in=scope.incidents.values("pk"))
-    hidden: set[int] = set()
-    if not scope.exact_sensitive:
-        hidden = set(incidents.filter(_hidden(scope, incidents)).values_list("pk", flat=True))
+    if scope.exact_sensitive:
+        incidents = incidents.annotate(withheld=Value(False, output_field=BooleanField()))
+    else:
+        incidents = incidents.annotate(withheld=ExpressionWrapper(
+            _hidden(scope), output_field=BooleanField()))
     rows = []
-    for incident in incidents[:MOST_FOUND]:
-        exact = incident.pk not in hidden
+    for incident in incidents[:most]:
+        exact = not incident.withheld
         area = incident.lsoa_name or incident.lsoa_code
         if exact:
             place = ", ".join(part for part in (incident.location, area) if part) or "No location"

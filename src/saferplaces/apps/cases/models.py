@@ -86,6 +86,9 @@ class Party(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parties")
     role = models.CharField(max_length=30)
     added_at = models.DateTimeField(auto_now_add=True)
+    override_reason = models.TextField(
+        blank=True, help_text="Added to a shared case without consent or a basis covering "
+                              "them: why")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "person", "role"],
@@ -166,12 +169,16 @@ class Referral(models.Model):
 
 class Transfer(models.Model):
     """Ownership of a case offered to another agency: accepted (it becomes the owner; the old
-    owner keeps a full share) or rejected with a reason. History kept."""
+    owner keeps a full share) or rejected with a reason. History kept. Ownership discloses every
+    party, so the offer records its lawful basis (or consent), or the override's reason."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
     from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="transfers_in")
     reason = models.TextField()
+    basis = models.CharField(max_length=40, blank=True, help_text="Key of the lawful basis used "
+                             "(empty: the consent of every party)")
+    override_reason = models.TextField(blank=True, help_text="Offered without a basis: why")
     offered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     offered_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)

@@ -14,12 +14,15 @@ Rules:
   text starts with the day and the task's number, which is the key).
 - The text names the task's number and the case reference, never the task's title (which may
   name a person).
+- Other apps' **overdue checks** run with the reminders (``register_overdue_check`` in their
+  ``AppConfig.ready``; e.g. overdue MASH referrals): each gets the moment of the run (now, or the
+  end of an earlier ``day`` caught up) and keeps its own alerts to one.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +35,8 @@ from saferplaces.apps.agencies.access import agency_of
 from saferplaces.apps.cases.models import Notification, Status, Task, TaskStatus
 from saferplaces.apps.cases.services import lead_officers
 
-__all__ = ["DAILY_AT", "ReminderRun", "reminder_text", "schedule_reminders", "send_reminders",
-           "send_reminders_task"]
+__all__ = ["DAILY_AT", "ReminderRun", "register_overdue_check", "reminder_text",
+           "schedule_reminders", "send_reminders", "send_reminders_task"]
 
 #: When the worker computes the day's reminders (local time), before the working day starts.
 DAILY_AT = datetime.time(6, 0)
@@ -42,12 +45,31 @@ DAILY_AT = datetime.time(6, 0)
 @dataclass(frozen=True)
 class ReminderRun:
     """What one run did: the ``day`` it was for, the open tasks due by the next day, the
-    reminders written and those already written earlier that day."""
+    reminders written and those already written earlier that day, and the overdue alerts the
+    other apps' checks raised."""
 
     day: datetime.date
     tasks: int
     sent: int
     already: int
+    alerts: int = 0
+
+
+#: Other apps' overdue checks: key → check(moment) returning how many alerts it raised.
+_OVERDUE_CHECKS: dict[str, Callable[[datetime.datetime], int]] = {}
+
+
+def register_overdue_check(key: str, check: Callable[[datetime.datetime], int]) -> None:
+    """Run ``check`` with every reminders run (replaced when registered again)."""
+    _OVERDUE_CHECKS[key] = check
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    """Now, or the end of ``day`` when it is an earlier day being caught up."""
+    now = timezone.now()
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(),
+                                    timezone.get_current_timezone())
+    return min(now, end)
 
 
 def _prefix(task: Task, day: datetime.date) -> str:
@@ -119,7 +141,9 @@ def send_reminders(day: datetime.date | None = None) -> ReminderRun:
     for task_id in ids:
         written, before = _remind(task_id, day)
         sent, already = sent + written, already + before
-    return ReminderRun(day, len(ids), sent, already)
+    moment = _moment(day)
+    alerts = sum(check(moment) for _, check in sorted(_OVERDUE_CHECKS.items()))
+    return ReminderRun(day, len(ids), sent, already, alerts)
 
 
 def next_run(now: datetime.datetime | None = None) -> datetime.datetime:

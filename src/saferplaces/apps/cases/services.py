@@ -12,9 +12,11 @@ gave them.
   sharing, referring and offering a transfer need ``cases.manage``; the other changes
   ``cases.edit``. Agencies with a full share add parties, notes and incidents; break-glass is
   for reading.
-- A share or referral needs consent or a lawful basis for every person party
+- A share, referral or transfer offer needs consent or a lawful basis for every person party
   (:mod:`saferplaces.apps.cases.sharing`), or the ``cases.share_without_basis`` override with a
-  reason.
+  reason. So does a party added to a case already disclosed to another agency (a live share, a
+  waiting referral or transfer): each disclosure must cover the new party. A party added by an
+  agency other than the owner is told to the owner's case managers.
 """
 
 from __future__ import annotations
@@ -58,13 +60,21 @@ from saferplaces.apps.cases.models import (
     TimelineEntry,
     Transfer,
 )
-from saferplaces.apps.cases.sharing import BasisCheck, check_basis
+from saferplaces.apps.cases.sharing import (
+    BasisCheck,
+    Disclosure,
+    check_basis,
+    check_new_party,
+    lawful_bases,
+)
 from saferplaces.apps.cases.types import CaseType, case_type, case_types, role_label
 from saferplaces.apps.cases.workingdays import add_working_days
 from saferplaces.apps.people.access import get_person_for_user
 from saferplaces.apps.people.models import Person
+from saferplaces.web.textlimits import too_long
 
-__all__ = ["BasisRefused", "CaseRuleError", "Conflict", "TRANSITIONS", "add_note", "add_party",
+__all__ = ["BasisRefused", "CaseRuleError", "Conflict", "PartyNotCovered", "TRANSITIONS",
+           "add_note", "add_party", "disclosures", "set_risk",
            "case_managers", "change_status", "create_case", "decide_referral",
            "decide_transfer", "end_share", "is_overdue", "lead_officers", "link_incidents",
            "offer_transfer", "other_agencies", "refer_case", "share_case", "update_details"]
@@ -100,6 +110,17 @@ class BasisRefused(CaseRuleError):
                          "basis that covers them: choose a basis that does, or record consent.",
                          "basis")
         self.check = check
+
+
+class PartyNotCovered(CaseRuleError):
+    """A party refused: the case is disclosed to agencies whose share, referral or transfer
+    covers them neither by consent nor by its basis. ``gaps`` says which and why (no names)."""
+
+    def __init__(self, gaps: list[str]) -> None:
+        super().__init__("This person is not covered for every agency the case is disclosed "
+                         f"to: {'; '.join(gaps)}. Their own agency can record their consent, "
+                         "or end or change what does not cover them.", "person")
+        self.gaps = gaps
 
 
 class Conflict(Exception):
@@ -177,8 +198,18 @@ def _audit(action: str, user: Any, request: HttpRequest | None, case: Case,
            fields=fields, reason=reason)
 
 
-def _reason(text: str, what: str, field: str = "reason") -> str:
+def _limited(text: str, what: str, field: str) -> str:
+    """``text`` stripped, or CaseRuleError when longer than ``SAFERPLACES_TEXT_MAX_CHARS``
+    (web/textlimits.py)."""
     text = text.strip()
+    problem = too_long(text, what)
+    if problem:
+        raise CaseRuleError(f"{problem}.", field)
+    return text
+
+
+def _reason(text: str, what: str, field: str = "reason") -> str:
+    text = _limited(text, f"The {what}", field)
     if len(text) < MIN_REASON_LENGTH:
         raise CaseRuleError(f"Give the {what} (at least {MIN_REASON_LENGTH} characters).", field)
     return text
@@ -215,6 +246,7 @@ def create_case(user: Any, *, case_type_key: str, title: str, summary: str = "",
     if risk not in Risk.values:
         raise CaseRuleError("Choose a risk level.", "risk")
     _check_lead(agency, lead_officer)
+    summary = _limited(summary, "The summary", "summary")
     today = timezone.localdate()
     for _ in range(REFERENCE_ATTEMPTS):
         reference = f"{kind.reference_prefix}-{today.year}-{_next_sequence(kind.reference_prefix, today.year):04d}"
@@ -222,7 +254,7 @@ def create_case(user: Any, *, case_type_key: str, title: str, summary: str = "",
             with transaction.atomic():
                 case = Case.objects.create(
                     reference=reference, case_type=kind.key, title=title.strip(),
-                    summary=summary.strip(), risk=risk, owner_agency=agency,
+                    summary=summary, risk=risk, owner_agency=agency,
                     lead_officer=lead_officer, opened_on=today, created_by=user)
                 _timeline(case, user, "created", f"Case {reference} opened by {agency.name}")
                 _audit("create", user, request, case,
@@ -253,7 +285,8 @@ def update_details(access: CaseAccess, user: Any, *, version: int, title: str, s
     if risk not in Risk.values:
         raise CaseRuleError("Choose a risk level.", "risk")
     _check_lead(case.owner_agency, lead_officer)
-    wanted = {"title": title.strip(), "summary": summary.strip(), "risk": risk,
+    wanted = {"title": title.strip(), "summary": _limited(summary, "The summary", "summary"),
+              "risk": risk,
               "lead_officer_id": lead_officer.pk if lead_officer else None}
     changed = [name for name, value in wanted.items() if getattr(case, name) != value]
     with transaction.atomic():
@@ -263,6 +296,27 @@ def update_details(access: CaseAccess, user: Any, *, version: int, title: str, s
             _timeline(current, user, "updated",
                       f"Case {case.reference}: {', '.join(n.replace('_', ' ') for n in names)} changed")
             _audit("update", user, request, current, names)
+    return current
+
+
+def set_risk(access: CaseAccess, user: Any, *, risk: str, why: str,
+             request: HttpRequest | None = None) -> Case:
+    """Set the case's risk from a recorded assessment (``why`` names it, "an ASB victim risk
+    assessment"): any agency working on the case with ``cases.edit``, not only the owner, since
+    the assessment is the evidence. The version moves on, so an edit form opened before it is
+    refused as stale rather than putting the old risk back."""
+    require_capability(user, CASES_EDIT)
+    _require_contributor(access)
+    if risk not in Risk.values:
+        raise CaseRuleError("Choose a risk level.", "risk")
+    case = access.case
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(risk=risk, version=F("version") + 1,
+                                               updated_at=timezone.now())
+        current = Case.objects.select_related("owner_agency", "lead_officer").get(pk=case.pk)
+        _timeline(current, user, "updated", f"Case {case.reference}: risk set to "
+                  f"{Risk(risk).label.lower()} by {why}")
+        _audit("update", user, request, current, ["risk"], reason=why)
     return current
 
 
@@ -287,7 +341,8 @@ def change_status(access: CaseAccess, user: Any, *, version: int, status: str,
             raise CaseRuleError("Enter the reason the case is closed.", "closure_reason")
         if not outcome.strip():
             raise CaseRuleError("Enter the outcome of the case.", "outcome")
-        changes |= {"closure_reason": closure_reason.strip(), "outcome": outcome.strip(),
+        changes |= {"closure_reason": closure_reason.strip(),
+                    "outcome": _limited(outcome, "The outcome", "outcome"),
                     "closed_on": timezone.localdate()}
     if reopening:
         changes |= {"closed_on": None}
@@ -302,10 +357,33 @@ def change_status(access: CaseAccess, user: Any, *, version: int, status: str,
 # --- parties, incidents, notes -------------------------------------------------------------------
 
 
+def disclosures(case: Case) -> list[Disclosure]:
+    """Every agency the case's parties are disclosed to now: its live shares (full or
+    limited: the basis recorded must stay true of every party), and the referrals and transfer
+    offers waiting for an answer (accepting one discloses the parties on its basis)."""
+    found = [Disclosure(share.agency.name, "share", share.basis) for share in live_shares(case)]
+    found += [Disclosure(item.to_agency.name, "referral", item.basis)
+              for item in case.referrals.filter(status=Decision.PENDING).select_related("to_agency")]
+    found += [Disclosure(item.to_agency.name, "transfer", item.basis)
+              for item in case.transfers.filter(status=Decision.PENDING).select_related("to_agency")]
+    return found
+
+
+def _override(user: Any, override_reason: str) -> str:
+    if not has_capability(user, SHARE_WITHOUT_BASIS):
+        raise PermissionDenied("Sharing without consent or a lawful basis needs the "
+                               "share-without-basis capability.")
+    return _reason(override_reason, "reason for sharing without consent or a lawful basis",
+                   "override_reason")
+
+
 def add_party(access: CaseAccess, user: Any, *, person_id: int, role: str,
-              request: HttpRequest | None = None) -> Party:
+              override_reason: str = "", request: HttpRequest | None = None) -> Party:
     """Add a person the user may see (their access helper decides: 404 otherwise) with a role
-    of the case type."""
+    of the case type. Every agency the case is disclosed to must be covered for them
+    (:func:`disclosures`, :func:`~saferplaces.apps.cases.sharing.check_new_party`), else
+    PartyNotCovered, unless overridden with a reason (``cases.share_without_basis``). Added by
+    an agency other than the owner, the owner's case managers are told."""
     require_capability(user, CASES_EDIT)
     _require_contributor(access)
     case = access.case
@@ -315,12 +393,24 @@ def add_party(access: CaseAccess, user: Any, *, person_id: int, role: str,
         raise CaseRuleError("Choose a role this type of case has.", "role")
     if Party.objects.filter(case=case, person=person, role=role).exists():
         raise CaseRuleError("This person already has that role in the case.", "person")
+    override = ""
+    gaps = check_new_party(person, disclosures(case), timezone.localdate())
+    if gaps:
+        if not override_reason.strip():
+            raise PartyNotCovered(gaps)
+        override = _override(user, override_reason)
+    agency = _user_agency(user)
     with transaction.atomic():
-        party = Party.objects.create(case=case, person=person, role=role)
-        _timeline(case, user, "party", f"A party was added to {case.reference} as {role_label(role).lower()}")
-        _audit("update", user, request, case, ["parties"])
+        party = Party.objects.create(case=case, person=person, role=role, override_reason=override)
+        _timeline(case, user, "party", f"A party was added to {case.reference} as "
+                  f"{role_label(role).lower()} by {agency.name}"
+                  f"{' without consent or a lawful basis (override)' if override else ''}")
+        if agency.pk != case.owner_agency_id:
+            _notify(case.owner_agency, case, f"{agency.name} added a party to case {case.reference}")
+        _audit("update", user, request, case, ["parties"],
+               reason=f"override: {override}" if override else "")
         record("update", user=user, request=request, object_type="person", object_id=person.pk,
-               fields=["parties"])
+               fields=["parties"], reason=f"override: {override}" if override else "")
     return party
 
 
@@ -357,11 +447,12 @@ def add_note(access: CaseAccess, user: Any, *, text: str, visibility: str,
                             "visibility")
     if not text.strip():
         raise CaseRuleError("Enter the note.", "text")
+    text = _limited(text, "The note", "text")
     case = access.case
     owner_only = visibility == NoteVisibility.OWNER
     agency = _user_agency(user)
     with transaction.atomic():
-        note = Note.objects.create(case=case, text=text.strip(), visibility=visibility,
+        note = Note.objects.create(case=case, text=text, visibility=visibility,
                                    written_by=user, agency=agency)
         _timeline(case, user, "note",
                   f"{'Owner-only note' if owner_only else 'Note'} added to {case.reference} by {agency.name}",
@@ -384,12 +475,7 @@ def _basis_or_override(case: Case, user: Any, basis: str, override_reason: str) 
     if check.allowed:
         return basis, ""
     if override_reason.strip():
-        if not has_capability(user, SHARE_WITHOUT_BASIS):
-            raise PermissionDenied("Sharing without consent or a lawful basis needs the "
-                                   "share-without-basis capability.")
-        return basis if check.basis else "", _reason(override_reason, "reason for sharing "
-                                                     "without consent or a lawful basis",
-                                                     "override_reason")
+        return basis if check.basis else "", _override(user, override_reason)
     raise BasisRefused(check)
 
 
@@ -404,8 +490,6 @@ def _other(access: CaseAccess, agency: Agency) -> None:
 
 
 def _basis_words(basis: str, override_reason: str) -> str:
-    from saferplaces.apps.cases.sharing import lawful_bases
-
     if override_reason:
         return "without consent or a lawful basis (override)"
     if not basis:
@@ -499,6 +583,7 @@ def _decide(model: type[Referral] | type[Transfer], pk: int, user: Any, accept: 
             reason: str) -> None:
     """Record the decision, once: a second answer (another case manager at the same time)
     finds it no longer pending and is refused."""
+    reason = _limited(reason, "The reason", "reason")
     updated = model.objects.filter(pk=pk, status=Decision.PENDING).update(
         status=Decision.ACCEPTED if accept else Decision.DECLINED, decided_by=user,
         decided_at=timezone.now(), decision_reason=reason)
@@ -523,7 +608,10 @@ def decide_referral(user: Any, referral: Referral, *, accept: bool, reason: str 
                                          override_reason=referral.override_reason,
                                          shared_by=referral.referred_by)
             elif existing.level != ShareLevel.FULL:
-                CaseShare.objects.filter(pk=existing.pk).update(level=ShareLevel.FULL)
+                # the parties are now disclosed on the referral's basis, checked when it was made
+                CaseShare.objects.filter(pk=existing.pk).update(
+                    level=ShareLevel.FULL, basis=referral.basis,
+                    override_reason=referral.override_reason)
         _timeline(case, user, "referral", f"Referral of {case.reference} "
                   f"{'accepted' if accept else 'declined'} by {agency.name}")
         _audit("update", user, request, case, ["referrals", *(["shares"] if accept else [])],
@@ -533,28 +621,35 @@ def decide_referral(user: Any, referral: Referral, *, accept: bool, reason: str 
 
 
 def offer_transfer(access: CaseAccess, user: Any, *, agency: Agency, reason: str,
+                   basis: str = "", override_reason: str = "",
                    request: HttpRequest | None = None) -> Transfer:
     """Offer ownership of the case to ``agency`` (one offer at a time); its case managers are
-    notified."""
+    notified. Ownership discloses every party, so the offer needs consent or a lawful basis for
+    each, as a share does, or the override with a reason."""
     _require_manager_of_owner(access, user)
     _other(access, agency)
     case = access.case
     reason = _reason(reason, "reason for the transfer")
     if case.transfers.filter(status=Decision.PENDING).exists():
         raise CaseRuleError("A transfer of this case is already waiting for an answer.", "agency")
+    basis, override = _basis_or_override(case, user, basis, override_reason)
     with transaction.atomic():
         transfer = Transfer.objects.create(case=case, from_agency=case.owner_agency,
-                                           to_agency=agency, reason=reason, offered_by=user)
-        _timeline(case, user, "transfer", f"Ownership of {case.reference} offered to {agency.name}")
+                                           to_agency=agency, reason=reason, basis=basis,
+                                           override_reason=override, offered_by=user)
+        _timeline(case, user, "transfer", f"Ownership of {case.reference} offered to "
+                  f"{agency.name} {_basis_words(basis, override)}")
         _notify(agency, case, f"Ownership of case {case.reference} offered by {case.owner_agency.name}")
-        _audit("update", user, request, case, ["transfers"])
+        _audit("update", user, request, case, ["transfers"],
+               reason=f"override: {override}" if override else f"basis: {basis or 'consent'}")
     return transfer
 
 
 def decide_transfer(user: Any, transfer: Transfer, *, accept: bool, reason: str = "",
                     request: HttpRequest | None = None) -> Transfer:
     """Accept (the receiving agency becomes the owner, the lead officer is cleared for it to
-    choose, and the old owner keeps a full share) or reject with a reason."""
+    choose, and the old owner keeps a full share on the transfer's basis) or reject with a
+    reason."""
     agency = _require_receiver(user, transfer.to_agency_id)
     reason = reason.strip() if accept else _reason(reason, "reason for rejecting")
     case = transfer.case
@@ -568,7 +663,8 @@ def decide_transfer(user: Any, transfer: Transfer, *, accept: bool, reason: str 
             Case.objects.filter(pk=case.pk).update(owner_agency=agency, lead_officer=None,
                                                    version=F("version") + 1, updated_at=now)
             CaseShare.objects.create(case=case, agency=transfer.from_agency, level=ShareLevel.FULL,
-                                     shared_by=user)
+                                     basis=transfer.basis,
+                                     override_reason=transfer.override_reason, shared_by=user)
         _timeline(case, user, "transfer", f"Ownership of {case.reference} "
                   f"{'accepted' if accept else 'rejected'} by {agency.name}")
         _audit("update", user, request, case,

@@ -1,26 +1,19 @@
-"""Consent and lawful basis to share: the check made before a case is shared with, or referred
-to, another agency.
+"""Consent and lawful basis to share: the check made before a case is shared with, referred
+to or offered for transfer to another agency, and before a party is added to a case that is
+already disclosed to one.
 
-The bases are configuration, ``saferplaces/data/people/lawful-bases.toml`` (each with its legal
-source and the date it came into force). A share or referral is allowed when **every person who
-is a party** to the case is covered on the day, by either
+The bases are configuration, ``saferplaces/data/people/lawful-bases.toml``, read by the one
+loader :func:`saferplaces.apps.people.consent.lawful_bases` (each with its legal source, the
+date it came into force, and whom it covers without consent). A share, referral or transfer is
+allowed when **every person who is a party** to the case is covered on the day, by either
 
 1. their consent given: the latest :class:`~saferplaces.apps.people.models.Consent` recorded on
    or before the day says *given* (UK GDPR Article 6(1)(a), Article 9(2)(a)); or
 2. the basis the sharer records, when it is known, in force on the day (``valid_from``), does
-   not itself rest on consent (``needs_consent``), and covers that person (below).
-
-Who a basis covers without consent (:data:`COVERS`, with the source of each limit):
-
-- ``safeguarding-children`` covers parties who are **children** on the day (under 18 by their
-  date of birth or estimated age; Children Act 1989 s.17, s.47 and s.105): a child needs no
-  consent when their safeguarding is the basis.
-- ``modern-slavery`` covers **children** only: the National Referral Mechanism needs no consent
-  for a child, while an adult must consent (otherwise the Duty to Notify goes to the Home
-  Office without identifiers; Modern Slavery Act 2015 s.52 and its statutory guidance).
-- ``safeguarding-adults`` covers **adults** (18 or over; Care Act 2014 s.42).
-- Every other basis (crime and disorder s.115, vital interests, public task, and any a
-  partnership adds) covers every party.
+   not itself rest on consent (``needs_consent``), and covers that person: its ``covers`` key
+   in the file says ``children`` (under 18 on the day by their date of birth or estimated age,
+   Children Act 1989 s.105), ``adults`` or ``everyone``, with the source of each limit beside
+   it (child safeguarding and modern slavery cover children only, adult safeguarding adults).
 
 A party whose age is not known is neither a child nor an adult for these limits, so only consent
 or a basis that covers everyone will do. A party who refused consent can still be covered by a
@@ -28,76 +21,32 @@ basis (the law allows sharing without consent on these bases); the refusal shows
 With no basis covering everyone, the share is refused unless the sharer holds
 ``cases.share_without_basis`` and gives a reason (the override, stored with the share and
 written to the audit log).
+
+**A case with no person parties** may be shared, referred or transferred on any basis (or on
+consent): there is nothing personal to cover. Its parties are checked when they are added
+(:func:`check_new_party`): every live share of the case, waiting referral and waiting transfer
+discloses the new party to an agency, so each must cover them, by consent or by the basis
+recorded for it (an override covered the parties of its day, not a later one). That holds for
+a partner agency adding its own person too: the third agencies with a share would read them.
 """
 
 from __future__ import annotations
 
 import datetime
-import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from saferplaces.apps.people.consent import (
+    BASES_FILE,
+    BasisError,
+    LawfulBasis,
+    latest_consent,
+    lawful_bases,
+)
+from saferplaces.apps.people.models import ConsentStatus, Person
 
-from saferplaces.apps.people.models import Consent, ConsentStatus, Person
-
-__all__ = ["BASES_FILE", "COVERS", "BasisCheck", "BasisError", "LawfulBasis", "check_basis",
-           "lawful_bases"]
-
-BASES_FILE = Path(__file__).resolve().parents[2] / "data" / "people" / "lawful-bases.toml"
-
-Covers = Literal["children", "adults"]
-
-#: Bases that cover only children or only adults without consent (module docstring, sources).
-COVERS: dict[str, Covers] = {
-    "safeguarding-children": "children",
-    "modern-slavery": "children",
-    "safeguarding-adults": "adults",
-}
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-
-class BasisError(ValueError):
-    """The lawful-bases file is malformed (the message names the file and the key)."""
-
-
-class LawfulBasis(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    key: str = ""
-    label: Text
-    source: Text
-    valid_from: datetime.date
-    needs_consent: bool = False
-
-    def in_force_on(self, day: datetime.date) -> bool:
-        return self.valid_from <= day
-
-
-class _BasesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    bases: dict[str, LawfulBasis]
-
-
-@lru_cache(maxsize=4)
-def lawful_bases(path: str | None = None) -> dict[str, LawfulBasis]:
-    """The bases of the file (the shipped one when None), keyed, in file order."""
-    file = Path(path) if path else BASES_FILE
-    try:
-        with file.open("rb") as fh:
-            parsed = _BasesFile.model_validate(tomllib.load(fh))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise BasisError(f"{file.name}: {exc}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise BasisError(f"{file.name}: {where}: {first['msg']}") from None
-    return {key: basis.model_copy(update={"key": key}) for key, basis in parsed.bases.items()}
+__all__ = ["BASES_FILE", "BasisCheck", "BasisError", "Disclosure", "LawfulBasis", "PartyCheck",
+           "check_basis", "check_new_party", "lawful_bases"]
 
 
 @dataclass(frozen=True)
@@ -126,13 +75,9 @@ class BasisCheck:
         return [party for party in self.parties if not party.covered]
 
 
-def latest_consent(person: Person, day: datetime.date) -> Consent | None:
-    return person.consents.filter(recorded_on__lte=day).order_by("-recorded_on", "-pk").first()
-
-
 def _covers(basis: LawfulBasis, person: Person, day: datetime.date) -> tuple[bool, str]:
-    limit = COVERS.get(basis.key)
-    if limit is None:
+    limit = basis.covers
+    if limit == "everyone":
         return True, f"basis: {basis.label}"
     child = person.is_child_on(day)
     if child is None:
@@ -142,10 +87,13 @@ def _covers(basis: LawfulBasis, person: Person, day: datetime.date) -> tuple[boo
     return False, f"{'a child' if child else 'an adult'}: {basis.label.lower()} covers {limit} only"
 
 
-def check_basis(people: Iterable[Person], basis_key: str, day: datetime.date) -> BasisCheck:
+def check_basis(people: Iterable[Person], basis_key: str, day: datetime.date, *,
+                bases: Mapping[str, LawfulBasis] | None = None) -> BasisCheck:
     """Whether sharing with ``people`` as parties is allowed on ``day`` with ``basis_key``
-    (empty: consent alone). See the module docstring for the rule."""
-    bases = lawful_bases()
+    (empty: consent alone), among ``bases`` (the configured ones when None). No people: allowed
+    (nothing personal to cover) when the basis named, if any, exists and is in force. See the
+    module docstring for the rule."""
+    bases = lawful_bases() if bases is None else bases
     basis = bases.get(basis_key) if basis_key else None
     problem = ""
     if basis_key and basis is None:
@@ -166,3 +114,35 @@ def check_basis(people: Iterable[Person], basis_key: str, day: datetime.date) ->
         covered, how = _covers(basis, person, day)
         checks.append(PartyCheck(person, covered, how))
     return BasisCheck(basis, tuple(checks), problem)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """An agency a case's parties are disclosed to (``what``: its share, a waiting referral or
+    a waiting transfer) and the basis recorded for it (empty: consent)."""
+
+    agency: str
+    what: str
+    basis_key: str
+
+    def words(self) -> str:
+        basis = lawful_bases().get(self.basis_key) if self.basis_key else None
+        on = f"on {basis.label.lower()}" if basis else (
+            "on consent" if not self.basis_key else f"on {self.basis_key}, no longer configured")
+        return f"the {self.what} {'with' if self.what == 'share' else 'to'} {self.agency} ({on})"
+
+
+def check_new_party(person: Person, disclosures: Iterable[Disclosure],
+                    day: datetime.date) -> list[str]:
+    """What does not cover ``person`` as a new party, in words naming the agency, the basis and
+    why (empty: every disclosure covers them)."""
+    bases = lawful_bases()
+    gaps = []
+    for disclosure in disclosures:
+        # a basis since taken out of the configuration covers no one new: consent alone will do
+        key = disclosure.basis_key if disclosure.basis_key in bases else ""
+        check = check_basis([person], key, day, bases=bases)
+        if not check.allowed:
+            why = check.problem or check.uncovered[0].how
+            gaps.append(f"{disclosure.words()}: {why}")
+    return gaps

@@ -4,6 +4,7 @@ log. Search terms go in the body of a POST, never in the address."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
@@ -28,6 +29,7 @@ from saferplaces.apps.cases.access import (
     transfers_for_user,
 )
 from saferplaces.apps.cases.models import Decision
+from saferplaces.apps.cases.panels import panels_for
 from saferplaces.apps.cases.sharing import lawful_bases
 from saferplaces.apps.cases.types import case_type
 from saferplaces.apps.people.access import people_for_user
@@ -111,6 +113,7 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": access.is_owner and has_capability(user, CASES_MANAGE),
         "note_form": forms.NoteForm(owner=access.is_owner),
         **presenters.sharing_of(access),
+        "panels": panels_for(request, access),
     }
     return render(request, "cases/case.html", context)
 
@@ -204,16 +207,20 @@ def add_party(request: HttpRequest, pk: int) -> HttpResponse:
     access = _contributor(request, pk)
     case = access.case
     people = [(person.pk, person.name) for person in people_for_user(request.user)]
-    form = forms.PartyForm(request.POST or None, people=people, kind=case_type(case.case_type))
+    form = forms.PartyForm(request.POST or None, people=people, kind=case_type(case.case_type),
+                           user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_party(access, request.user, person_id=form.cleaned_data["person"],
-                               role=form.cleaned_data["role"], request=request)
+                               role=form.cleaned_data["role"],
+                               override_reason=form.cleaned_data.get("override_reason", ""),
+                               request=request)
         except services.CaseRuleError as exc:
             _errors(form, exc)
         else:
             return redirect("cases:case", case.pk)
-    return _page(request, "add_party.html", {"case": case, "form": form}, form)
+    return _page(request, "add_party.html", {"case": case, "form": form,
+                                             "is_owner": access.is_owner}, form)
 
 
 @requires(CASES_EDIT)
@@ -266,20 +273,19 @@ def _basis_context(exc: services.BasisRefused | None) -> dict[str, Any]:
     return {"refused": exc.check if exc else None, "bases": lawful_bases()}
 
 
-@requires(CASES_MANAGE)
-@require_http_methods(["GET", "POST"])
-def share(request: HttpRequest, pk: int) -> HttpResponse:
-    """Share with another agency, on consent or a lawful basis for every person party."""
+def _disclose(request: HttpRequest, pk: int, form_class: type[forms.BasisForm], template: str,
+              act: Callable[[CaseAccess, dict[str, Any]], object],
+              extra: Callable[[CaseAccess], dict[str, Any]] = lambda access: {}) -> HttpResponse:
+    """The share, refer and transfer pages (owner case managers): the other agency, the
+    lawful basis or consent, and the override for those who hold it. A refusal shows, party
+    by party, who is not covered, and saves nothing."""
     access = _owner_access(request, pk, CASES_MANAGE)
     case = access.case
-    form = forms.ShareForm(request.POST or None, user=request.user, case=case)
+    form = form_class(request.POST or None, user=request.user, case=case)
     refused = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.share_case(access, request.user, agency=data["agency"], level=data["level"],
-                                basis=data["basis"],
-                                override_reason=data.get("override_reason", ""), request=request)
+            act(access, form.cleaned_data)
         except services.BasisRefused as exc:
             refused = exc
             _errors(form, exc)
@@ -287,9 +293,23 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
             _errors(form, exc)
         else:
             return redirect("cases:case", case.pk)
-    return _page(request, "share.html", {"case": case, "form": form,
-                                         **presenters.sharing_of(access),
-                                         **_basis_context(refused)}, form)
+    return _page(request, template, {"case": case, "form": form, **extra(access),
+                                     **_basis_context(refused)}, form)
+
+
+def _on_basis(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    return {"agency": data["agency"], "basis": data["basis"],
+            "override_reason": data.get("override_reason", ""), "request": request}
+
+
+@requires(CASES_MANAGE)
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share with another agency, on consent or a lawful basis for every person party."""
+    return _disclose(request, pk, forms.ShareForm, "share.html",
+                     lambda access, data: services.share_case(
+                         access, request.user, level=data["level"], **_on_basis(request, data)),
+                     presenters.sharing_of)
 
 
 @requires(CASES_MANAGE)
@@ -304,43 +324,19 @@ def end_share(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
 @requires(CASES_MANAGE)
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _owner_access(request, pk, CASES_MANAGE)
-    case = access.case
-    form = forms.ReferForm(request.POST or None, user=request.user, case=case)
-    refused = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.refer_case(access, request.user, agency=data["agency"], reason=data["reason"],
-                                basis=data["basis"],
-                                override_reason=data.get("override_reason", ""), request=request)
-        except services.BasisRefused as exc:
-            refused = exc
-            _errors(form, exc)
-        except services.CaseRuleError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("cases:case", case.pk)
-    kind = case_type(case.case_type)
-    return _page(request, "refer.html", {"case": case, "form": form, "kind": kind,
-                                         **_basis_context(refused)}, form)
+    return _disclose(request, pk, forms.ReferForm, "refer.html",
+                     lambda access, data: services.refer_case(
+                         access, request.user, reason=data["reason"], **_on_basis(request, data)),
+                     lambda access: {"kind": case_type(access.case.case_type)})
 
 
 @requires(CASES_MANAGE)
 @require_http_methods(["GET", "POST"])
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _owner_access(request, pk, CASES_MANAGE)
-    case = access.case
-    form = forms.TransferForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_transfer(access, request.user, agency=form.cleaned_data["agency"],
-                                    reason=form.cleaned_data["reason"], request=request)
-        except services.CaseRuleError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("cases:case", case.pk)
-    return _page(request, "transfer.html", {"case": case, "form": form}, form)
+    """Offer ownership: it discloses every party, so consent or a basis as for a share."""
+    return _disclose(request, pk, forms.TransferForm, "transfer.html",
+                     lambda access, data: services.offer_transfer(
+                         access, request.user, reason=data["reason"], **_on_basis(request, data)))
 
 
 @requires(CASES_MANAGE)

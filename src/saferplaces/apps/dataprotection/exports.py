@@ -13,7 +13,10 @@ or vulnerabilities (special-category data, UK GDPR Article 9). Record numbers st
 can be followed up in the application.
 
 Unredacted (``cases.manage`` and a recorded reason, audited): names, case titles, parties with
-their roles, dates of birth, contact details, the current address. A **confidential address**
+their roles, dates of birth, contact details, the current address. A party whose profile is
+locked down is marked "locked-down profile" and counted in the case list's "Locked-down
+parties" column (the people list has a "Locked down" column), so whoever reads the file knows
+its owner restricts who may see it. A **confidential address**
 is never exported, even unredacted (it is shown only on the person's page to the owner's case
 managers, each time with a reason).
 
@@ -86,13 +89,19 @@ def _type_label(key: str) -> str:
     return kind.label if kind else key
 
 
+def _party(person: Person, role: str) -> str:
+    """``Name (Role)``, and ``; locked-down profile`` for a profile the owner has locked down."""
+    marker = "; locked-down profile" if person.locked_down else ""
+    return f"{person.name} ({role_label(role)}{marker})"
+
+
 def case_table(user: Any, *, redact: bool = True, case_type_key: str = "",
                status: str = "") -> Table:
     """The cases ``user`` may see (filtered by type and status), one row each."""
     columns = ["Reference", "Type", "Status", "Risk", "Held by", "Access", "Lead officer",
                "Opened on", "Closed on", "Parties"]
     if not redact:
-        columns += ["Title", "Parties by name"]
+        columns += ["Locked-down parties", "Title", "Parties by name"]
     rows: list[list[Cell]] = []
     cases = cases_filtered(cases_for_user(user), case_type_key, status).order_by("reference")
     for case in cases:
@@ -108,8 +117,9 @@ def case_table(user: Any, *, redact: bool = True, case_type_key: str = "",
             (lead.get_full_name() or lead.get_username()) if lead else "",
             case.opened_on, case.closed_on, len(parties) if access.full else None]
         if not redact:
-            row += [case.title if access.full else "",
-                    "; ".join(f"{p.person.name} ({role_label(p.role)})" for p in parties)]
+            row += [sum(p.person.locked_down for p in parties) if access.full else None,
+                    case.title if access.full else "",
+                    "; ".join(_party(p.person, p.role) for p in parties)]
         rows.append(row)
     return Table("Cases", columns, rows)
 

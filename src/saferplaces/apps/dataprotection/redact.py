@@ -2,32 +2,47 @@
 
 A subject access export gives the requester their own data, not other people's (UK GDPR
 Article 15(4); Data Protection Act 2018 Schedule 2 paragraph 16: information identifying
-another individual is withheld unless they consent or it is reasonable to disclose). The
-other people the system knows of on the requester's cases are the other parties: their names
-and aliases become ``[another person]``; their dates of birth, addresses, postcodes, phone
-numbers and email addresses become ``[removed]``.
+another individual is withheld unless they consent or it is reasonable to disclose). Free text
+(case titles, summaries and outcomes, notes, timeline texts, file names, referral and transfer
+reasons, consent notes, the person's own notes) is cleaned in two passes:
+
+1. **What the system holds about the other people in the requester's cases**: every party to any
+   of those cases other than the requester, whether or not the person asking for the copy may
+   open that case, and the records merged into theirs. Their names and aliases become
+   ``[another person]``; their dates of birth (in the usual written forms), addresses (whole,
+   and the first line), postcodes, phone numbers and e-mail addresses become
+   ``[redacted: third party]``.
+2. **Details found by their shape** (:mod:`.detect`): any UK phone number, e-mail address, UK
+   postcode, or date given as a date of birth becomes ``[redacted: third party]`` unless it is
+   the requester's own (their phone, e-mail, address postcodes and date of birth, and those of
+   records merged into theirs).
 
 The requester's own names are kept even when another party shares one of them (a parent and
 child with one family name): full names are replaced first, then the requester's own names
 are protected, then the other people's single given and family names are replaced. Staff
 names are not redacted (they act in a professional capacity; ICO guidance on the right of
-access, "What about information about other people?"). Another person's **confidential
-address** is taken out even when other people's data is included. Free text may still name people the
-system does not hold: the export is read by a person before it is sent.
+access, "What about information about other people?"); staff phone numbers and e-mail
+addresses found by shape are. Another person's **confidential address** is taken out even when
+other people's data is included (then pass 2 is not applied: the decision was to include them).
+
+Limits: a name, or a street address without its postcode, of someone the system does not hold
+cannot be found, nor a detail written unusually. So the first copy is a draft that a person
+reads before anything is released (:mod:`.review`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from saferplaces.apps.dataprotection import detect
 from saferplaces.apps.people.models import Person
 
-__all__ = ["ANOTHER_PERSON", "REMOVED", "Redactor"]
+__all__ = ["ANOTHER_PERSON", "THIRD_PARTY", "Redactor"]
 
 ANOTHER_PERSON = "[another person]"
-REMOVED = "[removed]"
+THIRD_PARTY = "[redacted: third party]"
 
 _MIN_NAME = 2
 _MIN_PHONE_DIGITS = 6
@@ -68,9 +83,12 @@ def _dates(person: Person) -> list[str]:
     return patterns
 
 
-def _addresses(person: Person) -> list[str]:
+def _addresses(person: Person, own: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
+    """Patterns for the person's addresses, except one the subject shares (a family's home)."""
     patterns = []
     for address in person.addresses.all():
+        if ("postcode", detect.postcode_key(address.postcode)) in own and address.postcode.strip():
+            continue
         text = address.text.strip()
         if text:
             patterns.append(_words(text))
@@ -87,49 +105,99 @@ def _compile(patterns: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(unique), re.IGNORECASE) if unique else None
 
 
+def _own_keys(people: Iterable[Person]) -> frozenset[tuple[str, str]]:
+    """The requester's own details as :mod:`.detect` keys (kind, normal form)."""
+    keys: set[tuple[str, str]] = set()
+    for person in people:
+        if person.phone.strip():
+            keys.add(("phone", detect.phone_key(person.phone)))
+        if person.email.strip():
+            keys.add(("email", person.email.strip().casefold()))
+        if person.date_of_birth is not None:
+            keys.add(("birth-date", person.date_of_birth.isoformat()))
+            keys.add(("birth-date", str(person.date_of_birth.year)))
+        keys.update(("postcode", detect.postcode_key(a.postcode))
+                    for a in person.addresses.all() if a.postcode.strip())
+    return frozenset(keys)
+
+
+def _with_merged(people: Iterable[Person]) -> list[Person]:
+    """These people and every record merged into theirs (their aliases and details too)."""
+    found = list(people)
+    ids = {person.pk for person in found}
+    while ids:
+        merged = list(Person.objects.filter(merged_into__in=ids).exclude(
+            pk__in=[p.pk for p in found]).prefetch_related("aliases", "addresses"))
+        found += merged
+        ids = {person.pk for person in merged}
+    return found
+
+
 @dataclass(frozen=True)
 class Redactor:
-    """Replaces other people's names and details in text; keeps the subject's own names."""
+    """Replaces other people's names and details in text; keeps the subject's own."""
 
     full_names: re.Pattern[str] | None
     own_names: re.Pattern[str] | None
     single_names: re.Pattern[str] | None
     details: re.Pattern[str] | None
+    #: find details by shape (pass 2), keeping these (kind, key) pairs: the subject's own
+    detect: bool = False
+    own: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
     @classmethod
     def for_subject(cls, subject: Person, others: Iterable[Person]) -> Redactor:
-        own = [subject.name, *subject.aliases.values_list("name", flat=True),
-               subject.given_name, subject.family_name]
+        selves = _with_merged([subject])
+        own = [name for self in selves
+               for name in (self.name, *self.aliases.values_list("name", flat=True),
+                            self.given_name, self.family_name)]
         full: list[str] = []
         single: list[str] = []
         details: list[str] = []
-        for other in others:
+        mine = _own_keys(selves)
+        for other in _with_merged(others):
+            if other.pk in {self.pk for self in selves}:
+                continue
             names = [other.name, *other.aliases.values_list("name", flat=True)]
             full += [_words(name) for name in names if len(name.split()) > 1]
             single += [_words(name) for name in names if len(name.split()) == 1]
             single += [_words(part) for part in (other.given_name, other.family_name)
                        if len(part.strip()) >= _MIN_NAME]
-            details += _dates(other) + _addresses(other)
-            details += [_words(other.email)] if other.email.strip() else []
+            details += _dates(other) + _addresses(other, mine)
+            if other.email.strip() and ("email", other.email.strip().casefold()) not in mine:
+                details.append(_words(other.email))
             phone = _phone(other.phone)
-            details += [phone] if phone else []
+            if phone and ("phone", detect.phone_key(other.phone)) not in mine:
+                details.append(phone)
         return cls(_compile(full),
                    _compile(_words(name) for name in own if len(name.strip()) >= _MIN_NAME),
-                   _compile(single), _compile(details))
+                   _compile(single), _compile(details), detect=True, own=mine)
 
     @classmethod
     def confidential_addresses(cls, others: Iterable[Person]) -> Redactor:
         """Only the confidential addresses of other people: what even an unredacted export
         takes out (a victim's refuge must never reach the person asking)."""
-        details = [pattern for other in others if other.confidential_address
+        details = [pattern for other in _with_merged(others) if other.confidential_address
                    for pattern in _addresses(other)]
         return cls(None, None, None, _compile(details))
+
+    def _by_shape(self, text: str) -> str:
+        parts: list[str] = []
+        last = 0
+        for found in detect.find_all(text):
+            if (found.kind, found.key) in self.own:
+                continue
+            parts += [text[last:found.start], THIRD_PARTY]
+            last = found.end
+        return "".join(parts) + text[last:]
 
     def __call__(self, text: str) -> str:
         if not text:
             return text
         if self.details is not None:
-            text = self.details.sub(REMOVED, text)
+            text = self.details.sub(THIRD_PARTY, text)
+        if self.detect:
+            text = self._by_shape(text)
         if self.full_names is not None:
             text = self.full_names.sub(ANOTHER_PERSON, text)
         kept: list[str] = []

@@ -15,7 +15,9 @@ Deleting a due case removes the case and everything in it (parties, notes, attac
 their copies on disk, timeline, tasks, referrals, transfers, shares, links to incidents,
 break-glass accesses to it) and the people whose only cases were deleted ones and whose record
 the case's owner agency holds (with their aliases, addresses, consents, access requests and
-merge history). The audit log keeps one
+merge history). On SQLite the deleted rows are also overwritten in the database file and the
+write-ahead log is emptied (:mod:`.storage`), so no copy of them is left in either file; on
+PostgreSQL they remain as dead rows until vacuumed (see :mod:`.storage`). The audit log keeps one
 ``delete`` event per case and per person, naming the case's reference and the record numbers
 only: the tombstone. The reason given must not name a party (it is kept for ever).
 """
@@ -35,6 +37,7 @@ from saferplaces.apps.audit.services import record
 from saferplaces.apps.cases.attachments import remove_files
 from saferplaces.apps.cases.models import Case, Party, Status
 from saferplaces.apps.cases.types import CaseType, case_type
+from saferplaces.apps.dataprotection import storage
 from saferplaces.apps.people.models import Person, PersonMerge
 
 __all__ = ["AGE_RULE_EXEMPT_ROLES", "Deletion", "Due", "RetentionError", "Review", "assess",
@@ -196,6 +199,7 @@ def delete_case(case: Case, *, reason: str, user: Any = None, request: Any = Non
     notes = case.notes.count()
     try:
         with transaction.atomic():
+            erasing = storage.overwrite_deleted_content()
             BreakGlassAccess.objects.filter(record_type="case", record_id=str(pk)).delete()
             # the attached files leave the disk once the deletion is committed
             remove_files(case.attachments.values_list("stored_name", flat=True))
@@ -214,6 +218,7 @@ def delete_case(case: Case, *, reason: str, user: Any = None, request: Any = Non
                 record("delete", user=user, request=request, object_type="person",
                        object_id=person_id, fields=["person"],
                        reason=f"retention: held only in case {reference}, deleted with it")
+            transaction.on_commit(erasing.finish)
     except ProtectedError as error:
         kinds = sorted({type(obj).__name__ for obj in error.protected_objects})
         raise RetentionError(f"{reference} was not deleted: other records still use it or "

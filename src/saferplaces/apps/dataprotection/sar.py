@@ -5,12 +5,18 @@ recipients it was disclosed to: so the export holds the person's record (fields,
 address history, consents, requests by other agencies to see a locked-down profile, any records
 merged into it), every case they are a party in (type, status, dates, their roles, the notes,
 the files attached (by name and date), timeline, tasks, referrals, transfers, shares and linked
-incidents), and the audit log's events
+incidents), the case-work records whose subject is the person (:data:`CASEWORK`: ASB risk
+assessments, 2014 Act actions and their breaches, ASB complaints and Case Review applications,
+safeguarding concerns, MASH and MARAC records, hate details where they are the victim, NRM
+referrals; each app's ``sar.records_about`` says which of its records are about the person;
+Duty to Notify records identify no one and are never included), and the audit log's events
 about the person and those cases (who viewed, changed or exported them, and when), with the
 break-glass accesses to the person's record.
 
 Other people's personal data is redacted by default (:mod:`.redact`): other parties appear as
-``[another person]`` with their role, and their names and details are taken out of free text.
+``[another person]`` with their role; their names and details, and any phone number, e-mail
+address, postcode or date of birth found in free text that is not the person's own, are
+replaced by ``[redacted: third party]``.
 ``redact=False`` includes them (the person asking has their consent, or it is reasonable to
 disclose: a decision recorded with a reason), except another person's confidential address,
 which is never disclosed.
@@ -18,14 +24,28 @@ which is never disclosed.
 Who may ask: a case manager (``cases.manage``) of the agency that owns the person's record, on
 the person's page, and the partnership's operator on the command line. On the page, a case the
 manager's agency cannot see in full is listed by reference, type, owning agency and the
-person's roles only (that agency answers for its own case); the command line exports all.
+person's roles only (that agency answers for its own case), and of a case shared with it in
+full only the notes, files and timeline entries it may see are included (another agency's
+owner-only ones are that agency's to answer for); the command line exports all.
 Every export is audited (``export``, the person, the reason).
+
+Every free-text field of a case-work record (a judgement reason, a breach description, a
+strategy decision, ...) is cleaned like a note. A case-work record is shown only with its case:
+on the page, one of a case the manager's agency cannot see in full is left out (that agency
+answers for it).
+
+Each copy starts as a **draft** (``"stage": "draft"``; every note and file carries its item key
+and the PDF says on every page that it is not for release): a person reads it, decides for each
+note and file, and each case-work record holding free text, whether to disclose or withhold it
+under an exemption, and only then is the copy released (:mod:`.review`). Draft and release are
+both audited.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +57,40 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from saferplaces.apps.agencies.models import BreakGlassAccess
+from saferplaces.apps.asb import sar as asb_sar
 from saferplaces.apps.audit.models import Action, AuditEvent
 from saferplaces.apps.audit.services import record
-from saferplaces.apps.cases.access import get_case_for_user
-from saferplaces.apps.cases.models import Case, Party
+from saferplaces.apps.casereview import sar as casereview_sar
+from saferplaces.apps.cases.access import CaseAccess, get_case_for_user
+from saferplaces.apps.cases.models import Case, NoteVisibility, Party
 from saferplaces.apps.cases.types import case_type, role_label
 from saferplaces.apps.dataprotection.redact import ANOTHER_PERSON, Redactor
+from saferplaces.apps.hate import sar as hate_sar
 from saferplaces.apps.people.models import Gender, Person
 from saferplaces.apps.people.vocab import ethnicity_label, vulnerability_label
+from saferplaces.apps.safeguarding import sar as safeguarding_sar
+from saferplaces.apps.slavery import sar as slavery_sar
 
-__all__ = ["FORMAT", "audit_export", "file_stem", "render_pdf", "subject_access", "to_json"]
+__all__ = ["CASEWORK", "FORMAT", "audit_export", "file_stem", "render_pdf", "subject_access", "to_json"]
 
-FORMAT = "saferplaces subject access export, version 1"
+#: Version 2 added the stage (draft or released), item keys and the exemptions claimed;
+#: version 3 the case-work records (``casework``).
+FORMAT = "saferplaces subject access export, version 3"
+
+#: The case-work sections of the copy, in order: key, heading, and the app's function giving
+#: the records whose subject is one person (plain dicts: item, kind, date, case, agency,
+#: details, free_text).
+CASEWORK: tuple[tuple[str, str, Callable[[Person], list[dict[str, Any]]]], ...] = (
+    ("asb", "Anti-social behaviour: risk assessments, 2014 Act actions and breaches",
+     asb_sar.records_about),
+    ("casereview", "Anti-social behaviour complaints and Case Review applications",
+     casereview_sar.records_about),
+    ("safeguarding", "Safeguarding: concerns, MASH referrals, risk checklists and MARAC "
+     "referrals", safeguarding_sar.records_about),
+    ("hate", "Hate crime and hate incident details", hate_sar.records_about),
+    ("slavery", "Modern slavery: National Referral Mechanism referrals",
+     slavery_sar.records_about),
+)
 
 
 def _when(value: datetime.datetime | datetime.date | None) -> str | None:
@@ -63,7 +105,7 @@ def _username(user: Any) -> str:
     return user.get_username() if user is not None else ""
 
 
-def _fields(person: Person, today: datetime.date) -> dict[str, Any]:
+def _fields(person: Person, today: datetime.date, clean: Any) -> dict[str, Any]:
     return {
         "id": person.pk,
         "given_name": person.given_name,
@@ -77,7 +119,7 @@ def _fields(person: Person, today: datetime.date) -> dict[str, Any]:
         "phone": person.phone,
         "email": person.email,
         "vulnerabilities": [vulnerability_label(v) for v in person.vulnerabilities or []],
-        "notes": person.notes,
+        "notes": clean(person.notes),
         "confidential_address": person.confidential_address,
         "locked_down": person.locked_down,
         "held_by": person.owner_agency.name,
@@ -105,9 +147,19 @@ def _type_label(key: str) -> str:
     return kind.label if kind else key
 
 
-def _case(case: Case, subject_ids: set[int], clean: Any, redact: bool) -> dict[str, Any]:
+def _case(case: Case, subject_ids: set[int], clean: Any, redact: bool,
+          access: CaseAccess | None) -> dict[str, Any]:
+    """One case of the copy; with ``access`` (the page's reader), only the notes, files and
+    timeline that reader's agency may see (another agency's owner-only ones are its to answer
+    for)."""
     parties = list(case.parties.select_related("person").prefetch_related("person__addresses")
                    .order_by("pk"))
+    notes = access.notes() if access is not None else case.notes.select_related("agency",
+                                                                                 "written_by")
+    timeline = access.timeline() if access is not None else case.timeline.select_related("agency")
+    attachments = case.attachments.select_related("agency")
+    if access is not None and not access.is_owner:
+        attachments = attachments.filter(visibility=NoteVisibility.SHARED)
     return {
         "reference": case.reference,
         "type": _type_label(case.case_type),
@@ -128,17 +180,19 @@ def _case(case: Case, subject_ids: set[int], clean: Any, redact: bool) -> dict[s
                          "lawful_basis": s.basis, "override_reason": clean(s.override_reason),
                          "from": _when(s.shared_at), "until": _when(s.ended_at)}
                         for s in case.shares.select_related("agency").order_by("shared_at")],
-        "notes": [{"written_at": _when(n.written_at), "agency": n.agency.name,
+        "notes": [{"item": f"note-{n.pk}", "written_at": _when(n.written_at),
+                   "agency": n.agency.name,
                    "written_by": _username(n.written_by), "seen_by": n.get_visibility_display(),
                    "text": clean(n.text)}
-                  for n in case.notes.select_related("agency", "written_by").order_by("written_at")],
+                  for n in notes.order_by("written_at", "pk")],
         # the files by name and date (a copy of a file itself is given on request)
-        "attachments": [{"name": clean(a.name), "added_at": _when(a.uploaded_at),
+        "attachments": [{"item": f"attachment-{a.pk}", "name": clean(a.name),
+                         "added_at": _when(a.uploaded_at),
                          "agency": a.agency.name, "seen_by": a.get_visibility_display()}
-                        for a in case.attachments.select_related("agency").order_by("uploaded_at", "pk")],
+                        for a in attachments.order_by("uploaded_at", "pk")],
         "timeline": [{"when": _when(t.when), "agency": t.agency.name if t.agency else "",
                       "kind": t.kind, "text": clean(t.text)}
-                     for t in case.timeline.select_related("agency").order_by("when", "pk")],
+                     for t in timeline.order_by("when", "pk")],
         "tasks": [{"title": clean(t.title), "assigned_to": t.assigned_agency.name,
                    "due": _when(t.due), "status": t.get_status_display(),
                    "completed_at": _when(t.completed_at)}
@@ -160,13 +214,30 @@ def _case(case: Case, subject_ids: set[int], clean: Any, redact: bool) -> dict[s
     }
 
 
-def _visible_in_full(viewer: Any, case: Case) -> bool:
-    if viewer is None:
-        return True
+def _casework(subjects: Iterable[Person], shown: set[str], clean: Any) -> list[dict[str, Any]]:
+    """The case-work records about the subject (and records merged into theirs), section by
+    section, of the cases shown in full only, every free-text field cleaned."""
+    subjects = list(subjects)
+    sections = []
+    for key, heading, about in CASEWORK:
+        records: dict[str, dict[str, Any]] = {}
+        for who in subjects:
+            for found in about(who):
+                if found["case"] in shown and found["item"] not in records:
+                    found["free_text"] = {name: clean(text)
+                                          for name, text in found["free_text"].items()}
+                    records[found["item"]] = found
+        sections.append({"section": key, "heading": heading, "records": list(records.values())})
+    return sections
+
+
+def _access(viewer: Any, case: Case) -> CaseAccess | None:
+    """The viewer's access to the case, None when it cannot open it in full."""
     try:
-        return get_case_for_user(viewer, case.pk).full
+        access = get_case_for_user(viewer, case.pk)
     except (Http404, PermissionDenied):
-        return False
+        return None
+    return access if access.full else None
 
 
 def _audit_events(person_ids: set[int], case_ids: list[int], clean: Any) -> list[dict[str, Any]]:
@@ -195,18 +266,20 @@ def subject_access(person: Person, *, redact: bool = True, viewer: Any = None,
               .prefetch_related("aliases", "addresses").distinct())
     clean = (Redactor.for_subject(person, others) if redact
              else Redactor.confidential_addresses(others))
-    shown = [case for case in cases if _visible_in_full(viewer, case)]
+    accesses = {case.pk: _access(viewer, case) for case in cases} if viewer is not None else {}
+    shown = [case for case in cases if viewer is None or accesses[case.pk] is not None]
     elsewhere = [case for case in cases if case not in shown]
     glass = BreakGlassAccess.objects.filter(
         record_type="person", record_id__in=[str(pk) for pk in subject_ids]
     ).select_related("user", "agency").order_by("granted_at")
     return {
         "format": FORMAT,
+        "stage": "draft",
         "generated_at": _when(timezone.now()),
         "person_id": person.pk,
         "other_people": "redacted" if redact else "included",
-        "person": _fields(person, today),
-        "merged_records": [_fields(m, today) for m in merged],
+        "person": _fields(person, today, clean),
+        "merged_records": [_fields(m, today, clean) for m in merged],
         "aliases": list(person.aliases.values_list("name", flat=True)),
         "addresses": _addresses(person),
         "consents": [{"status": c.get_status_display(), "recorded_on": _when(c.recorded_on),
@@ -221,7 +294,8 @@ def subject_access(person: Person, *, redact: bool = True, viewer: Any = None,
         "break_glass": [{"by": _username(g.user), "agency": g.agency.name,
                          "reason": clean(g.reason), "from": _when(g.granted_at),
                          "until": _when(g.expires_at)} for g in glass],
-        "cases": [_case(case, subject_ids, clean, redact) for case in shown],
+        "cases": [_case(case, subject_ids, clean, redact, accesses.get(case.pk))
+                  for case in shown],
         "cases_held_elsewhere": [
             {"reference": case.reference,
              "type": _type_label(case.case_type),
@@ -229,6 +303,7 @@ def subject_access(person: Person, *, redact: bool = True, viewer: Any = None,
              "your_roles": sorted({role_label(role) for role in Party.objects.filter(
                  case=case, person_id__in=subject_ids).values_list("role", flat=True)})}
             for case in elsewhere],
+        "casework": _casework([person, *merged], {case.reference for case in shown}, clean),
         "audit": _audit_events(subject_ids, [case.pk for case in shown], clean),
     }
 
@@ -245,6 +320,8 @@ def _readable(fields: dict[str, Any]) -> list[tuple[str, str]]:
             text = "Yes" if value else "No"
         elif isinstance(value, list):
             text = ", ".join(str(item) for item in value) or "None recorded"
+        elif isinstance(value, dict):
+            text = "; ".join(f"{k}: {v}" for k, v in value.items()) or "None recorded"
         else:
             text = "Not recorded" if value in (None, "") else str(value)
         rows.append((key.replace("_", " ").capitalize(), text))
@@ -255,22 +332,32 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     """The export as a PDF (WeasyPrint), laid out for the person to read."""
     import weasyprint
 
+    casework = [(section["heading"], [
+        (record, _readable({**record["details"], **record["free_text"]}))
+        for record in section["records"]]) for section in data.get("casework", [])]
     html = render_to_string("dataprotection/subject_access_pdf.html", {
         "sar": data, "details": _readable(data["person"]),
-        "merged": [(m["id"], _readable(m)) for m in data["merged_records"]]})
+        "merged": [(m["id"], _readable(m)) for m in data["merged_records"]],
+        "casework": casework})
     stylesheet = weasyprint.CSS(filename=str(Path(__file__).with_name("subject_access.css")))
     pdf: bytes = weasyprint.HTML(string=html).write_pdf(stylesheets=[stylesheet])
     return pdf
 
 
-def file_stem(person_id: int, day: datetime.date) -> str:
-    """``subject-access-<id>-<date>``: the file names hold the record's number, never a name."""
-    return f"subject-access-{person_id}-{day.isoformat()}"
+def file_stem(person_id: int, day: datetime.date, *, draft: bool = False) -> str:
+    """``subject-access-<id>-<date>`` (``-draft`` for a draft): the file names hold the
+    record's number, never a name."""
+    return f"subject-access-{person_id}-{day.isoformat()}{'-draft' if draft else ''}"
 
 
 def audit_export(person: Person, *, redact: bool, reason: str, user: Any = None,
-                 request: Any = None, where: str = "") -> None:
-    """Record the export: the person's id, redacted or not, and why."""
-    what = "subject access export" + ("" if redact else ", other people's data included")
+                 request: Any = None, where: str = "", released: str | None = None) -> None:
+    """Record the export: the person's id, draft or release (with what the review withheld, by
+    item and exemption key), redacted or not, and why."""
+    what = ("subject access release after review" if released is not None
+            else "subject access draft for review")
+    what += "" if redact else ", other people's data included"
+    withheld = f"; {released}" if released is not None else ""
     record("export", user=user, request=request, object_type="person", object_id=person.pk,
-           fields=["subject-access"], reason=f"{what}{where}: {reason}")
+           fields=["subject-access" if released is not None else "subject-access-draft"],
+           reason=f"{what}{where}{withheld}: {reason}")

@@ -20,11 +20,12 @@ from saferplaces.apps.agencies.declare import requires
 from saferplaces.apps.agencies.roles import CASES_MANAGE, CASES_VIEW
 from saferplaces.apps.audit.services import record
 from saferplaces.apps.cases.access import cases_for_user, get_case_for_user
-from saferplaces.apps.dataprotection import exports, retention, sar
+from saferplaces.apps.dataprotection import exports, retention, review, sar
 from saferplaces.apps.dataprotection.forms import (
     CaseFilterForm,
     PeopleFilterForm,
     ReasonForm,
+    ReviewForm,
     SubjectAccessForm,
 )
 from saferplaces.apps.people.access import get_person_for_user
@@ -131,27 +132,39 @@ def people_xlsx(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @never_cache
 def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
-    """A subject access export of one person, by a case manager of the agency holding them."""
+    """A subject access copy of one person, by a case manager of the agency holding them: a
+    draft for review, then the release with each note and file disclosed or withheld."""
     access = get_person_for_user(request.user, pk, CASES_MANAGE)
     if access.scope != "owner":
         raise PermissionDenied("The agency that holds the record answers its subject access "
                                "requests.")
     person = access.person
     form = SubjectAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        redact = form.cleaned_data["others"] == "redact"
-        data = sar.subject_access(person, redact=redact, viewer=request.user)
+    redact = form.data.get("others", "redact") != "include"
+    data = sar.subject_access(person, redact=redact, viewer=request.user)
+    # bound (checked) only for a release; a draft keeps the choices made so far as they are
+    releasing = request.method == "POST" and request.POST.get("stage") == "release"
+    review_form = ReviewForm(review.items(data), request.POST if releasing else None,
+                             initial=request.POST.dict() if request.method == "POST" else None)
+    if (request.method == "POST" and form.is_valid()
+            and (not releasing or review_form.is_valid())):
+        summary = None
+        if releasing:
+            decisions = review_form.decisions()
+            data = review.release(data, decisions)
+            summary = review.audit_summary(decisions)
         sar.audit_export(person, redact=redact, reason=form.cleaned_data["reason"],
-                         request=request, where=" (web)")
-        fmt = form.cleaned_data["format"]
-        stem = sar.file_stem(person.pk, timezone.localdate())
-        if fmt == "json":
+                         request=request, where=" (web)", released=summary)
+        stem = sar.file_stem(person.pk, timezone.localdate(), draft=not releasing)
+        if form.cleaned_data["format"] == "json":
             return _download(sar.to_json(data), "json", f"{stem}.json")
         return _download(sar.render_pdf(data), "pdf", f"{stem}.pdf")
     record("view", request=request, object_type="person", object_id=person.pk,
            reason="subject access page")
+    failed = bool(form.errors) or (releasing and bool(review_form.errors))
     return render(request, "dataprotection/subject_access.html",
-                  {"person": person, "form": form}, status=400 if form.errors else 200)
+                  {"person": person, "form": form, "review": review_form},
+                  status=400 if failed else 200)
 
 
 # ------------------------------------------------------------------------------ retention

@@ -34,7 +34,7 @@ from saferplaces.strategic.disclosure import public_rows
 from saferplaces.vocab import AREA_KIND_LABELS
 
 __all__ = ["IncidentScope", "aggregation_of", "incidents_for_user", "map_features_for_user", "sensitive_filter",
-           "sensitive_rules"]
+           "sensitive_rules", "stored_categories"]
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -66,10 +66,31 @@ def incidents_for_user(user: User, *, public_view: bool) -> IncidentScope:
                          False, rules)
 
 
-def sensitive_filter(rules: SensitiveRules, categories: list[str]) -> Q:
+_categories_cache: dict[tuple[int, int], list[str]] = {}
+
+
+def stored_categories() -> list[str]:
+    """Every category in the store, sorted. Reading them means reading every incident, so the
+    list is kept until the store changes (its row count or newest id: an ingest or a retention
+    deletion changes one of them)."""
+    state = Incident.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    key = (state["n"] or 0, state["last"] or 0)
+    if key not in _categories_cache:
+        _categories_cache.clear()
+        _categories_cache[key] = list(Incident.objects.values_list("category", flat=True)
+                                      .distinct().order_by("category"))
+    return list(_categories_cache[key])
+
+
+def sensitive_filter(rules: SensitiveRules, categories: list[str] | None = None) -> Q:
     """Incidents whose exact location is sensitive, among stored ``categories`` (the names
     are matched in Python, so the database compares plain values)."""
     sensitive = ~Q(victim_ref="")
+    if categories is None:
+        # The cached list may miss a category stored since: such incidents count as sensitive,
+        # so a stale list can only withhold a street, never show one.
+        categories = stored_categories()
+        sensitive |= ~Q(category__in=categories)
     listed = Q(category__in=[c for c in categories if rules.category_is_sensitive(c)])
     for flag in rules.flags:
         listed |= Q(**{flag: True})
@@ -94,8 +115,7 @@ def map_features_for_user(user: User, month: str | None, category: str | None = 
     elif scope.exact_sensitive:
         points, grouped = located, located.none()
     else:
-        categories = list(located.values_list("category", flat=True).distinct().order_by())
-        hidden = sensitive_filter(scope.rules, categories)
+        hidden = sensitive_filter(scope.rules)
         points, grouped = located.exclude(hidden), located.filter(hidden)
     collection = queries.point_features(points, month or "")
     aggregation = aggregation_of(scope)

@@ -100,7 +100,9 @@ class Incident(models.Model):
         ]
         # one month's rows are the most any page lists; a (month, category) index took four
         # times as long to build in a bulk load for no query that needs it
-        indexes = [models.Index(fields=["month"], name="incident_month")]
+        indexes = [models.Index(fields=["month"], name="incident_month"),
+                   # incidents near a place: a box on x (range) then y, read from the index alone
+                   models.Index(fields=["x", "y"], name="incident_grid_point")]
 
     def __str__(self) -> str:
         return f"{self.category} {self.month:%Y-%m} ({self.source})"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +46,7 @@ from saferplaces.apps.people.duplicates import Proposal, check_for_user
 from saferplaces.apps.people.models import ConsentStatus, Gender, Person
 from saferplaces.apps.people.presenters import age_text
 from saferplaces.apps.people.vocab import VULNERABILITIES, ethnicity_choices
+from saferplaces.web.textlimits import TextLengthValidator
 
 __all__ = ["PersonDetail", "PersonList", "person_data"]
 
@@ -148,7 +150,9 @@ class NewPersonSerializer(serializers.Serializer[Any]):
     vulnerabilities = serializers.ListField(
         child=serializers.ChoiceField(choices=[k for k, _ in VULNERABILITIES]), required=False,
         default=list)
-    notes = serializers.CharField(required=False, default="", allow_blank=True)
+    notes = serializers.CharField(required=False, default="", allow_blank=True,
+                                  validators=[TextLengthValidator("Notes")],
+                                  help_text="At most SAFERPLACES_TEXT_MAX_CHARS characters")
     confidential_address = serializers.BooleanField(required=False, default=False)
     locked_down = serializers.BooleanField(required=False, default=False)
     create_anyway = serializers.BooleanField(
@@ -157,8 +161,10 @@ class NewPersonSerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         born = attrs.get("date_of_birth")
-        if born is not None and born > timezone.localdate():
-            raise serializers.ValidationError({"date_of_birth": "Must be today or earlier."})
+        try:  # the service's rules, checked before the duplicate check runs
+            services.check_date_of_birth(born)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
         if born is not None and attrs.get("estimated_age") is not None:
             raise serializers.ValidationError(
                 {"estimated_age": "Leave it out when you give the date of birth."})
@@ -225,7 +231,11 @@ class PersonList(generics.ListCreateAPIView[Person]):
                         for c in check.visible],
                     "held_by": [{"agency": held.agency.name} for held in check.held_by],
                 }, status=status.HTTP_409_CONFLICT)
-        person = services.create_person(request.user, data, request=request._request)
+        try:
+            person = services.create_person(request.user, data, request=request._request)
+        except ValidationError as error:  # a rule of the service (e.g. notes too long)
+            return Response(error.message_dict if hasattr(error, "error_dict")
+                            else {"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
         access = get_person_for_user(request.user, person.pk)
         return Response(person_data(request, access, timezone.localdate()),
                         status=status.HTTP_201_CREATED)

@@ -6,13 +6,16 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from saferplaces.apps.people.consent import consent_date_problem
 from saferplaces.apps.people.merging import MERGE_FIELDS
 from saferplaces.apps.people.models import ConsentStatus, Gender, Person
-from saferplaces.apps.people.services import MIN_REASON_LENGTH
+from saferplaces.apps.people.services import MIN_REASON_LENGTH, check_date_of_birth
 from saferplaces.apps.people.vocab import VULNERABILITIES, ethnicity_choices
 from saferplaces.web.govuk import DayField
+from saferplaces.web.textlimits import TextLengthValidator
 
 __all__ = ["AccessRequestForm", "AddressForm", "AliasForm", "CloseAddressForm", "ConsentForm",
            "DecisionForm", "MergeForm", "PersonForm", "ReasonForm", "RestrictionsForm"]
@@ -28,8 +31,9 @@ def _text(label: str, *, required: bool = False, max_length: int = 200, help_tex
 
 def _area(label: str, *, required: bool = False, help_text: str = "", rows: int = 4,
           min_length: int | None = None) -> forms.CharField:
+    # the longest text is SAFERPLACES_TEXT_MAX_CHARS, read when the form is checked
     return forms.CharField(label=label, required=required, help_text=help_text,
-                           min_length=min_length, max_length=5000,
+                           min_length=min_length, validators=[TextLengthValidator(label)],
                            widget=forms.Textarea(attrs={"rows": rows}))
 
 
@@ -79,13 +83,18 @@ class PersonForm(forms.Form):
 
     def clean_date_of_birth(self) -> datetime.date | None:
         born: datetime.date | None = self.cleaned_data.get("date_of_birth")
-        if born is not None and born > timezone.localdate():
-            raise forms.ValidationError("Date of birth must be today or in the past")
+        try:
+            check_date_of_birth(born)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["date_of_birth"]) from error
         return born
 
     def clean_aliases(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data.get("aliases", "").splitlines()
-                if line.strip()]
+        names = [line.strip() for line in self.cleaned_data.get("aliases", "").splitlines()
+                 if line.strip()]
+        if any(len(name) > 200 for name in names):  # Alias.name holds 200 characters
+            raise forms.ValidationError("Each other name must be 200 characters or fewer")
+        return names
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -125,10 +134,23 @@ class CloseAddressForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
+    """Consent as of a real day of the person's life (:func:`~.consent.consent_date_problem`)."""
+
     status = forms.ChoiceField(label="Consent to share their information",
                                choices=ConsentStatus.choices, widget=forms.RadioSelect)
     recorded_on = DayField(label="Date", required=True)
     note = _area("Note", rows=3, help_text="How it was asked, by whom, any limits they set")
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_recorded_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["recorded_on"]
+        problem = consent_date_problem(self.person, day, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
 
 class RestrictionsForm(forms.Form):

@@ -1,6 +1,8 @@
 """The rules for changing people's records. Views and the API stay thin and call these.
 
 - Creating a person needs ``cases.edit`` and an agency; the person belongs to that agency.
+- Consent is recorded only by the agency that holds the record (``cases.edit``), on a real
+  day of the person's life (:func:`~saferplaces.apps.people.consent.consent_date_problem`).
 - Changing a record (details, aliases, addresses, consent) needs ``cases.edit`` and the full
   view of it by scope (owner agency, an agency working the person's case, or a granted
   locked-down request): a break-glass reader may read, not change.
@@ -29,6 +31,7 @@ from saferplaces.apps.agencies.access import agency_of, require_capability
 from saferplaces.apps.agencies.roles import CASES_EDIT, CASES_MANAGE, CASES_VIEW
 from saferplaces.apps.audit.services import record
 from saferplaces.apps.people.access import RECORD_TYPE, PersonAccess
+from saferplaces.apps.people.consent import consent_date_problem
 from saferplaces.apps.people.models import (
     AccessRequestStatus,
     Address,
@@ -37,14 +40,22 @@ from saferplaces.apps.people.models import (
     Person,
     ProfileAccessRequest,
 )
+from saferplaces.web.textlimits import too_long
 
-__all__ = ["EDITABLE_FIELDS", "MIN_REASON_LENGTH", "EditConflict", "add_address", "add_alias",
-           "close_address", "create_person", "decide_request", "edit_person",
+__all__ = ["EARLIEST_BIRTH", "EDITABLE_FIELDS", "MIN_REASON_LENGTH", "EditConflict",
+           "add_address", "add_alias", "check_date_of_birth", "close_address", "create_person",
+           "decide_request", "edit_person",
            "get_request_for_user", "pending_requests_for", "record_consent", "record_read",
            "request_access", "reveal_address", "set_restrictions"]
 
 #: A reason (for revealing an address, asking for or declining access) must say why.
 MIN_REASON_LENGTH = 15
+
+#: The earliest date of birth taken. Nobody alive was born before 1900 (the oldest person
+#: recorded was born in 1875 and died in 1997), so an earlier date is a slip such as 0001-01-01,
+#: which would make an adult of a child in every age rule. The site's date boxes take years
+#: from 1900 too (``web/govuk.DayField``).
+EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 #: The person's own fields a form edits (the flags have their own rule).
 EDITABLE_FIELDS = ("given_name", "family_name", "date_of_birth", "estimated_age", "gender",
@@ -59,8 +70,38 @@ class EditConflict(Exception):
         self.current = current
 
 
+def _limited(text: str | None, what: str, field: str) -> str:
+    """``text`` stripped, or ValidationError when longer than ``SAFERPLACES_TEXT_MAX_CHARS``
+    (web/textlimits.py)."""
+    text = (text or "").strip()
+    problem = too_long(text, what)
+    if problem:
+        raise ValidationError({field: ValidationError(problem, code="max_length")})
+    return text
+
+
+def check_date_of_birth(born: datetime.date | None) -> None:
+    """A date of birth from :data:`EARLIEST_BIRTH` to today, or ValidationError."""
+    if born is None:
+        return
+    if born < EARLIEST_BIRTH:
+        raise ValidationError({"date_of_birth": ValidationError(
+            f"Date of birth must be on or after {EARLIEST_BIRTH:%-d %B %Y}", code="too_early")})
+    if born > _today():
+        raise ValidationError({"date_of_birth": ValidationError(
+            "Date of birth must be today or in the past", code="future")})
+
+
+def _checked(values: dict[str, Any]) -> dict[str, Any]:
+    """The person's values with their date of birth and notes checked (notes stripped)."""
+    check_date_of_birth(values.get("date_of_birth"))
+    if "notes" in values:
+        values["notes"] = _limited(values["notes"], "Notes", "notes")
+    return values
+
+
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = _limited(reason, "The reason", "reason")
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(f"Give the reason (at least {MIN_REASON_LENGTH} characters)",
                               code="reason")
@@ -105,8 +146,8 @@ def create_person(user: Any, data: Mapping[str, Any], *, request: HttpRequest | 
     agency = agency_of(user)
     if agency is None:
         raise PermissionDenied("You need to belong to an agency to add a person.")
-    fields = {name: data[name] for name in (*EDITABLE_FIELDS, "confidential_address",
-                                            "locked_down") if name in data}
+    fields = _checked({name: data[name] for name in (*EDITABLE_FIELDS, "confidential_address",
+                                                     "locked_down") if name in data})
     if fields.get("estimated_age") is not None and not fields.get("date_of_birth"):
         fields["estimated_on"] = _today()
     else:
@@ -132,7 +173,7 @@ def edit_person(user: Any, access: PersonAccess, changes: Mapping[str, Any], ver
     version (nothing saved)."""
     _require_change(user, access)
     person = access.person
-    values = {name: changes[name] for name in EDITABLE_FIELDS if name in changes}
+    values = _checked({name: changes[name] for name in EDITABLE_FIELDS if name in changes})
     if values.get("date_of_birth"):
         values["estimated_age"] = None
         values["estimated_on"] = None
@@ -210,10 +251,19 @@ def close_address(user: Any, access: PersonAccess, address_id: int,
 @transaction.atomic
 def record_consent(user: Any, access: PersonAccess, status: str, recorded_on: datetime.date,
                    note: str = "", *, request: HttpRequest | None = None) -> Consent:
-    """Consent to share as given, refused or not sought on a day (history kept)."""
+    """Consent to share as given, refused or not sought on a day of the person's life (history
+    kept). Only the agency that holds the record records it: consent is its to seek, and a
+    partner recording it would open the person to every agency the partner's cases reach."""
     _require_change(user, access)
+    if access.scope != "owner":
+        raise PermissionDenied("Only the agency that holds this person's record may record "
+                               "their consent.")
+    problem = consent_date_problem(access.person, recorded_on, _today())
+    if problem:
+        raise ValidationError(problem, code="consent_date")
+    note = _limited(note, "The note", "note")
     consent = Consent.objects.create(person=access.person, status=status,
-                                     recorded_on=recorded_on, recorded_by=user, note=note.strip())
+                                     recorded_on=recorded_on, recorded_by=user, note=note)
     _touch(access.person)
     record("update", user=user, request=request, object_type=RECORD_TYPE,
            object_id=access.person.pk, fields=["consents"])
@@ -315,7 +365,7 @@ def decide_request(user: Any, asked: ProfileAccessRequest, *, grant: bool,
         if until is None or until < _today():
             raise ValidationError("Enter the last day of access (today or later)", code="until")
         asked.status, asked.granted_until = AccessRequestStatus.GRANTED, until
-        asked.decision_reason = (reason or "").strip()
+        asked.decision_reason = _limited(reason, "The reason", "reason")
         record("access-granted", user=user, request=request, object_type=RECORD_TYPE,
                object_id=asked.person_id, reason=f"to {asked.agency.name} until {until:%Y-%m-%d}")
     else:

@@ -167,6 +167,7 @@ def _person_page(request: HttpRequest, access: PersonAccess, *, revealed: list[A
         "can_change_address": (has_capability(user, CASES_EDIT) and access.scope != "break-glass"
                                and (not person.confidential_address or access.can_reveal_address)),
         "can_manage": access.scope == "owner" and has_capability(user, CASES_MANAGE),
+        "can_record_consent": access.scope == "owner" and has_capability(user, CASES_EDIT),
     })
     if context["can_manage"]:
         context["pending_requests"] = person.access_requests.filter(
@@ -295,8 +296,13 @@ def close_address(request: HttpRequest, pk: int, address_id: int) -> HttpRespons
 @GET_POST
 @never_cache
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record consent to share: the agency that holds the person only (others 403)."""
     access = _changeable(request, pk)
-    form = ConsentForm(_posted(request), initial={"recorded_on": timezone.localdate()})
+    if access.scope != "owner":
+        raise PermissionDenied("Only the agency that holds this person's record may record "
+                               "their consent.")
+    form = ConsentForm(_posted(request), initial={"recorded_on": timezone.localdate()},
+                       person=access.person)
     return _small_form(request, access, form, "people/consent.html",
                        lambda data: services.record_consent(
                            request.user, access, data["status"], data["recorded_on"],

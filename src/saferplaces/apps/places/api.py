@@ -27,7 +27,7 @@ from saferplaces.apps.agencies.access import require_capability
 from saferplaces.apps.agencies.declare import requires_rule
 from saferplaces.apps.agencies.roles import CASES_EDIT, CASES_VIEW
 from saferplaces.apps.audit.services import record
-from saferplaces.apps.places import services
+from saferplaces.apps.places import nearby, services
 from saferplaces.apps.places.access import cases_of_place, get_place_for_user, places_for_user
 from saferplaces.apps.places.models import Place, PlaceKind
 
@@ -119,8 +119,8 @@ class PlaceDetail(APIView):
         place = get_place_for_user(request.user, pk)
         record("view", request=request, object_type=services.RESOURCE, object_id=pk)
         raw = request.query_params.get("distance", "")
-        distance = int(raw) if raw.isdigit() else services.DEFAULT_DISTANCE_M
-        nearby = services.incidents_near(
+        distance = int(raw) if raw.isdigit() else nearby.DEFAULT_DISTANCE_M
+        near = nearby.incidents_near(
             request.user, place, distance_m=distance,
             first_month=_month(request.query_params.get("from")),
             last_month=_month(request.query_params.get("to")),
@@ -130,18 +130,18 @@ class PlaceDetail(APIView):
                   "url": request.build_absolute_uri(reverse("api:case", args=[access.case.pk]))}
                  for access in cases_of_place(request.user, place)]
         incidents = {
-            "distance_m": nearby.distance_m, "located": nearby.located,
-            "exact_sensitive_locations": nearby.exact_sensitive, "total": nearby.total,
-            "by_category": [{"category": c, "count": n} for c, n in nearby.by_category],
+            "distance_m": near.distance_m, "located": near.located,
+            "exact_sensitive_locations": near.exact_sensitive, "total": near.total,
+            "by_category": [{"category": c, "count": n} for c, n in near.by_category],
             "nearest": [{"id": r.id, "source": r.source, "category": r.category,
                          "month": r.month.isoformat()[:7], "location": r.location,
                          "distance_m": r.distance_m, "sensitive": r.sensitive}
-                        for r in nearby.rows],
+                        for r in near.rows],
         }
-        if not nearby.exact_sensitive and nearby.located:
+        if not near.exact_sensitive and near.located:
             incidents["sensitive_by_area"] = {
-                "area": nearby.area_label, "name": nearby.area_name,
-                "suppress_below": nearby.suppress_below,
+                "area": near.area_label, "name": near.area_name,
+                "suppress_below": near.suppress_below,
                 "counts": [{"category": a.category, "count": a.count, "withheld": a.count is None}
-                           for a in nearby.area_counts]}
+                           for a in near.area_counts]}
         return Response({**_place(request, place), "cases": cases, "incidents": incidents})

@@ -6,9 +6,10 @@ from typing import Any, cast
 
 from django import forms
 
+from saferplaces.apps.agencies.breakglass import MIN_REASON_LENGTH
 from saferplaces.apps.cases.forms import OptionalMonthField
-from saferplaces.apps.places.models import PlaceKind
-from saferplaces.apps.places.services import DEFAULT_DISTANCE_M, DISTANCES_M
+from saferplaces.apps.places.models import Place, PlaceKind
+from saferplaces.apps.places.nearby import DEFAULT_DISTANCE_M, DISTANCES_M
 
 #: A search term needs this many characters (fewer would list nearly every place).
 MIN_TERM = 2
@@ -43,6 +44,35 @@ class PlaceForm(forms.Form):
     description = forms.CharField(label="Description (optional)", required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text="What the place is; no names or health details")
+
+
+class EditPlaceForm(forms.Form):
+    """The place's details, guarded by its version (a stale save shows both versions)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    kind = PlaceForm.base_fields["kind"]
+    name = PlaceForm.base_fields["name"]
+    postcode = PlaceForm.base_fields["postcode"]
+    uprn = PlaceForm.base_fields["uprn"]
+    x = forms.FloatField(label="Easting (optional)", required=False,
+                         help_text="British National Grid, in metres, e.g. 599500. Leave both "
+                                   "empty to remove the point.")
+    y = PlaceForm.base_fields["y"]
+    description = PlaceForm.base_fields["description"]
+
+    @staticmethod
+    def initial_for(place: Place) -> dict[str, Any]:
+        return {"version": place.version, "kind": place.kind, "name": place.name,
+                "postcode": place.postcode, "uprn": place.uprn, "x": place.x, "y": place.y,
+                "description": place.description}
+
+
+class UnlinkForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this place no longer part of the case?", min_length=MIN_REASON_LENGTH,
+        max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"At least {MIN_REASON_LENGTH} characters. Kept in the audit log, not on the "
+                  "case's timeline; name no one.")
 
 
 class NearbyForm(forms.Form):

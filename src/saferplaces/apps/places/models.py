@@ -39,6 +39,7 @@ class Place(models.Model):
     owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="places")
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: +1 on every change")
 
     class Meta:
         ordering = ["name", "pk"]

@@ -1,4 +1,4 @@
-"""The rules of places: adding one, linking it to a case, and finding the incidents near it.
+"""The rules of places: adding one, changing it, linking it to a case and unlinking it.
 
 - **Adding** a place needs ``cases.edit``; it belongs to the user's agency (who recorded it) and
   is read by every agency (places are shared knowledge: ``access``). A place is typed in: an
@@ -6,66 +6,47 @@
   National Grid easting/northing or as longitude/latitude; the other pair is computed with
   pyproj (:mod:`saferplaces.geo`), and a point outside Great Britain is refused. There is no
   way to make a place from a person's address, so a confidential address can never become one.
+- **Changing** a place (kind, name or address, postcode, UPRN, British National Grid point,
+  description) needs ``cases.edit`` in the agency that recorded it (its owner): the others read
+  it but may not change it (403). No lost updates: a change names the ``version`` it was made
+  from; when the stored place has moved on, nothing is saved (:class:`Conflict`) and the page
+  shows both versions, as for cases and people.
 - **Linking** a place to a case needs ``cases.edit`` and an agency that works on the case
-  (owner or a full share; ``get_case_for_user`` gives outsiders 404). The case's timeline says a
-  place was linked, naming the case and agency, never the address.
-- **Incidents near a place** come through the store's access helper
-  (``incidents_for_user``), within a distance in metres measured in British National Grid
-  (``0``: the same map point, within :data:`SAME_POINT_M`), by months and category. Incidents
-  whose exact location is sensitive (``incidents.sensitive``) are listed with their distance
-  only to users with ``incidents.view_sensitive_locations``. Everyone else gets them counted for
-  the whole area that holds the place (the first loaded kind of the file's ``area_kinds``, else
-  its grid cell), whatever distance was chosen, with counts from 1 to ``suppress_below - 1``
-  withheld, as on the map: a distance search could otherwise be moved around a street to find
-  where a sensitive incident happened.
+  (owner or a full share; ``get_case_for_user`` gives outsiders 404). **Unlinking** it needs
+  ``cases.manage`` in the agency that owns the case, and a reason (at least
+  ``MIN_REASON_LENGTH`` characters, kept in the audit log). The case's timeline says a place was
+  linked or unlinked, naming the case and agency, never the address or the reason.
+- The incidents near a place are :mod:`saferplaces.apps.places.nearby`'s.
 - Every change is one audit event (field names only); reads are audited by the pages.
 """
 
 from __future__ import annotations
 
-import datetime
 import math
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import F
 from django.http import HttpRequest
 
 from saferplaces.apps.agencies.access import agency_of, require_capability
-from saferplaces.apps.agencies.roles import CASES_EDIT
+from saferplaces.apps.agencies.breakglass import MIN_REASON_LENGTH
+from saferplaces.apps.agencies.roles import CASES_EDIT, CASES_MANAGE
 from saferplaces.apps.audit.services import record
 from saferplaces.apps.cases.access import CaseAccess
 from saferplaces.apps.cases.models import TimelineEntry
-from saferplaces.apps.incidents.access import (
-    IncidentScope,
-    aggregation_of,
-    incidents_for_user,
-    sensitive_filter,
-)
-from saferplaces.apps.incidents.models import Area, Incident
 from saferplaces.apps.places.models import CasePlace, Place, PlaceKind
 from saferplaces.geo import in_great_britain, to_bng, to_wgs84
-from saferplaces.strategic.disclosure import public_rows
 
-__all__ = ["DEFAULT_DISTANCE_M", "DISTANCES_M", "MOST_SHOWN", "SAME_POINT_M", "AreaCount",
-           "Nearby", "NearRow", "PlaceRuleError", "create_place", "incidents_near",
-           "link_place"]
+__all__ = ["EDITABLE", "Conflict", "PlaceRuleError", "create_place", "is_owner", "link_place",
+           "unlink_place", "update_place"]
 
 RESOURCE = "place"
-
-#: Distances a reader may choose (metres). 0 is "the same map point"; 2 km is the most: beyond
-#: that the question is about an area, which the map and the assessments answer.
-DISTANCES_M = (0, 25, 50, 100, 250, 500, 1000, 2000)
-DEFAULT_DISTANCE_M = 100
-#: "The same map point": within a metre (stored points are rounded to the metre or finer).
-SAME_POINT_M = 1.0
-#: The most incidents one place page lists, nearest first (the counts cover them all).
-MOST_SHOWN = 200
+#: The fields a place's owner may change, in the order the forms show them.
+EDITABLE = ("kind", "name", "postcode", "uprn", "x", "y", "description")
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 _UPRN = re.compile(r"^[0-9]{1,12}$")
@@ -116,15 +97,10 @@ def _point(x: float | None, y: float | None, lon: float | None, lat: float | Non
     return round(x, 1), round(y, 1), round(lon, 6), round(lat, 6)
 
 
-def create_place(user: Any, *, name: str, kind: str = PlaceKind.ADDRESS, postcode: str = "",
-                 uprn: str = "", x: float | None = None, y: float | None = None,
-                 lon: float | None = None, lat: float | None = None, description: str = "",
-                 request: HttpRequest | None = None) -> Place:
-    """A new place recorded by the user's agency (``cases.edit``); see the module for the rule."""
-    require_capability(user, CASES_EDIT)
-    agency = agency_of(user)
-    if agency is None:
-        raise PermissionDenied("You need to belong to an agency to add a place.")
+def _values(*, kind: str, name: str, postcode: str, uprn: str, x: float | None,
+            y: float | None, lon: float | None, lat: float | None,
+            description: str) -> dict[str, Any]:
+    """The stored values of a place as typed in, or :class:`PlaceRuleError`."""
     name = " ".join(name.split())
     if not name:
         raise PlaceRuleError("Enter the address or the location's name.", "name")
@@ -134,13 +110,69 @@ def create_place(user: Any, *, name: str, kind: str = PlaceKind.ADDRESS, postcod
     if uprn and not _UPRN.match(uprn):
         raise PlaceRuleError("A UPRN is a number of up to 12 digits.", "uprn")
     px, py, plon, plat = _point(x, y, lon, lat)
-    values = {"kind": kind, "name": name, "postcode": _postcode(postcode), "uprn": uprn,
-              "x": px, "y": py, "lon": plon, "lat": plat, "description": description.strip()}
+    return {"kind": kind, "name": name, "postcode": _postcode(postcode), "uprn": uprn,
+            "x": px, "y": py, "lon": plon, "lat": plat, "description": description.strip()}
+
+
+def create_place(user: Any, *, name: str, kind: str = PlaceKind.ADDRESS, postcode: str = "",
+                 uprn: str = "", x: float | None = None, y: float | None = None,
+                 lon: float | None = None, lat: float | None = None, description: str = "",
+                 request: HttpRequest | None = None) -> Place:
+    """A new place recorded by the user's agency (``cases.edit``); see the module for the rule."""
+    require_capability(user, CASES_EDIT)
+    agency = agency_of(user)
+    if agency is None:
+        raise PermissionDenied("You need to belong to an agency to add a place.")
+    values = _values(kind=kind, name=name, postcode=postcode, uprn=uprn, x=x, y=y, lon=lon,
+                     lat=lat, description=description)
     with transaction.atomic():
         place = Place.objects.create(owner_agency=agency, created_by=user, **values)
         record("create", user=user, request=request, object_type=RESOURCE, object_id=place.pk,
                fields=[key for key, value in values.items() if value not in (None, "")])
     return place
+
+
+# --- changing a place ----------------------------------------------------------------------------
+
+
+class Conflict(Exception):
+    """The place changed since the form was opened: nothing was saved. ``current`` is the
+    stored place, ``attempted`` the values the user tried to save."""
+
+    def __init__(self, current: Place, attempted: dict[str, Any]) -> None:
+        super().__init__("The place was changed by someone else while you were editing it.")
+        self.current = current
+        self.attempted = attempted
+
+
+def is_owner(user: Any, place: Place) -> bool:
+    """Whether the user belongs to the agency that recorded the place."""
+    agency = agency_of(user)
+    return agency is not None and agency.pk == place.owner_agency_id
+
+
+def update_place(user: Any, place: Place, *, version: int, kind: str, name: str,
+                 postcode: str = "", uprn: str = "", x: float | None = None,
+                 y: float | None = None, description: str = "",
+                 request: HttpRequest | None = None) -> Place:
+    """Change the place (``cases.edit`` in the agency that recorded it) if the stored place is
+    still at ``version``; else :class:`Conflict` and nothing is saved."""
+    require_capability(user, CASES_EDIT)
+    if not is_owner(user, place):
+        raise PermissionDenied("Only the agency that recorded this place can change it.")
+    wanted = _values(kind=kind, name=name, postcode=postcode, uprn=uprn, x=x, y=y, lon=None,
+                     lat=None, description=description)
+    changed = [key for key in EDITABLE if getattr(place, key) != wanted[key]]
+    with transaction.atomic():
+        saved = Place.objects.filter(pk=place.pk, version=version).update(
+            **wanted, version=F("version") + 1)
+        current = Place.objects.select_related("owner_agency").get(pk=place.pk)
+        if not saved:
+            raise Conflict(current, {key: wanted[key] for key in EDITABLE})
+        if changed:
+            record("update", user=user, request=request, object_type=RESOURCE,
+                   object_id=place.pk, fields=changed)
+    return current
 
 
 # --- linking a place to a case ------------------------------------------------------------------
@@ -171,137 +203,27 @@ def link_place(access: CaseAccess, user: Any, place: Place, *,
     return link
 
 
-# --- incidents near a place ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NearRow:
-    id: int
-    source: str
-    category: str
-    month: datetime.date
-    location: str
-    distance_m: float
-    sensitive: bool
-
-
-@dataclass(frozen=True)
-class AreaCount:
-    category: str
-    count: int | None  # None: withheld (from 1 to suppress_below - 1)
-
-
-@dataclass
-class Nearby:
-    """What one reader may learn of the incidents near a place."""
-
-    located: bool
-    distance_m: int
-    exact_sensitive: bool
-    rows: list[NearRow] = field(default_factory=list)
-    total: int = 0
-    by_category: list[tuple[str, int]] = field(default_factory=list)
-    area_label: str = ""
-    area_name: str = ""
-    area_counts: list[AreaCount] = field(default_factory=list)
-    suppress_below: int = 0
-
-    @property
-    def truncated(self) -> bool:
-        return self.total > len(self.rows)
-
-
-def _filtered(scope: IncidentScope, first_month: str | None, last_month: str | None,
-              category: str) -> QuerySet[Incident]:
-    found = scope.incidents
-    if first_month:
-        found = found.filter(month__gte=datetime.date.fromisoformat(f"{first_month}-01"))
-    if last_month:
-        found = found.filter(month__lte=datetime.date.fromisoformat(f"{last_month}-01"))
-    if category:
-        found = found.filter(category=category)
-    return found
-
-
-def _hidden(scope: IncidentScope, incidents: QuerySet[Incident]) -> Q:
-    cats = list(incidents.values_list("category", flat=True).distinct().order_by())
-    return sensitive_filter(scope.rules, cats)
-
-
-def _area_of(place: Place, kind: str | None) -> Area | None:
-    """The loaded area of ``kind`` that holds the place's point (its edge counts as inside)."""
-    if kind is None or place.lon is None or place.lat is None:
-        return None
-    import shapely
-    from shapely.geometry import shape
-
-    point = shapely.Point(place.lon, place.lat)
-    for area in Area.objects.filter(kind=kind).only("id", "kind", "code", "name", "geometry"):
-        try:
-            if shape(area.geometry).covers(point):
-                return area
-        except (ValueError, TypeError, AttributeError, KeyError):
-            continue  # a malformed stored geometry holds nothing
-    return None
-
-
-def _area_counts(scope: IncidentScope, found: QuerySet[Incident], place: Place,
-                 nearby: Nearby) -> None:
-    """Sensitive incidents counted for the whole area (or grid cell) holding the place."""
-    aggregation = aggregation_of(scope)
-    area = _area_of(place, aggregation["area_kind"])
-    if area is not None:
-        within = found.filter(point__areas=area)
-        nearby.area_label, nearby.area_name = aggregation["area_label"], area.name
-    else:
-        cell = int(aggregation["grid_cell_m"])
-        i, j = int(place.x // cell), int(place.y // cell)  # type: ignore[operator]
-        within = found.filter(x__gte=i * cell, x__lt=(i + 1) * cell,
-                              y__gte=j * cell, y__lt=(j + 1) * cell)
-        nearby.area_label = f"{cell:,} m grid cell"
-        nearby.area_name = f"{i * cell}-{j * cell}"
-    counts = [{"category": row["category"], "count": row["n"]} for row in
-              within.filter(_hidden(scope, within)).values("category")
-              .annotate(n=Count("id")).order_by("category")]
-    nearby.suppress_below = int(aggregation["suppress_below"])
-    public_rows(counts, ("count",), nearby.suppress_below)
-    nearby.area_counts = [AreaCount(str(c["category"]), c["count"]) for c in counts]
-
-
-def incidents_near(user: Any, place: Place, *, distance_m: int = DEFAULT_DISTANCE_M,
-                   first_month: str | None = None, last_month: str | None = None,
-                   category: str = "") -> Nearby:
-    """The incidents within ``distance_m`` metres of ``place`` that ``user`` may see where they
-    happened, nearest first, and (for readers who may not see sensitive locations) the
-    sensitive ones counted by area. See the module docstring for the rule."""
-    scope = incidents_for_user(user, public_view=False)
-    distance_m = max(0, min(int(distance_m), max(DISTANCES_M)))
-    nearby = Nearby(located=place.located, distance_m=distance_m,
-                    exact_sensitive=scope.exact_sensitive)
-    if not place.located:
-        return nearby
-    px, py = float(place.x), float(place.y)  # type: ignore[arg-type]
-    found = _filtered(scope, first_month, last_month, category)
-    reach = max(float(distance_m), SAME_POINT_M)
-    box = found.filter(x__gte=px - reach, x__lte=px + reach, y__gte=py - reach, y__lte=py + reach)
-    hidden = set(box.filter(_hidden(scope, box)).values_list("pk", flat=True))
-    rows = []
-    for row in box.values("id", "source", "category", "month", "location", "x", "y"):
-        sensitive = row["id"] in hidden
-        if sensitive and not scope.exact_sensitive:
-            continue
-        x, y = row["x"], row["y"]
-        if x is None or y is None:  # the box holds located incidents only; for the type checker
-            continue
-        distance = math.hypot(x - px, y - py)
-        if distance <= reach:
-            rows.append(NearRow(row["id"], row["source"], row["category"], row["month"],
-                                row["location"], round(distance, 1), sensitive))
-    rows.sort(key=lambda r: (r.distance_m, -r.month.toordinal(), r.id))
-    nearby.total = len(rows)
-    nearby.rows = rows[:MOST_SHOWN]
-    nearby.by_category = sorted(Counter(r.category for r in rows).items(),
-                                key=lambda pair: (-pair[1], pair[0]))
-    if not scope.exact_sensitive:
-        _area_counts(scope, found, place, nearby)
-    return nearby
+def unlink_place(access: CaseAccess, user: Any, place: Place, *, reason: str,
+                 request: HttpRequest | None = None) -> None:
+    """Unlink ``place`` from the case: ``cases.manage`` in the agency that owns the case, with a
+    reason (audited; the timeline names the case and agency only)."""
+    require_capability(user, CASES_MANAGE)
+    if not access.is_owner:
+        raise PermissionDenied("Only the agency that owns the case can unlink its places.")
+    reason = reason.strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise PlaceRuleError(f"Give the reason for unlinking the place (at least "
+                             f"{MIN_REASON_LENGTH} characters).", "reason")
+    case = access.case
+    agency = agency_of(user)
+    with transaction.atomic():
+        deleted, _ = CasePlace.objects.filter(case=case, place=place).delete()
+        if not deleted:
+            raise PlaceRuleError(f"This place is no longer linked to {case.reference}.")
+        TimelineEntry.objects.create(
+            case=case, user=user, agency=agency, kind="place",
+            text=f"A place was unlinked from {case.reference} by {agency.name if agency else 'its owner'}")
+        record("update", user=user, request=request, object_type="case", object_id=case.pk,
+               fields=["places"], reason=reason)
+        record("update", user=user, request=request, object_type=RESOURCE,
+               object_id=place.pk, fields=["cases"], reason=reason)

@@ -12,4 +12,6 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<id:pk>/", views.place_page, name="place"),
     path("<id:pk>/link/", views.link, name="link"),
+    path("<id:pk>/edit/", views.edit, name="edit"),
+    path("<id:pk>/cases/<id:case_pk>/unlink/", views.unlink, name="unlink"),
 ]

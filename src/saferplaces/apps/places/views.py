@@ -1,5 +1,5 @@
 """The Places pages. Each finds its place through ``get_place_for_user`` and its cases through
-the cases' access helper; incidents come through the store's (``services.incidents_near``).
+the cases' access helper; incidents come through the store's (``nearby.incidents_near``).
 Search terms go in the body of a POST, never in the address; the place page's distance, months
 and category are not personal and travel in the address so a view can be bookmarked."""
 
@@ -10,20 +10,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from saferplaces.apps.agencies.access import agency_of, has_capability
 from saferplaces.apps.agencies.declare import requires
-from saferplaces.apps.agencies.roles import CASES_EDIT, CASES_VIEW
+from saferplaces.apps.agencies.roles import CASES_EDIT, CASES_MANAGE, CASES_VIEW
 from saferplaces.apps.audit.services import record
 from saferplaces.apps.cases import linking
 from saferplaces.apps.cases.access import cases_for_user, get_case_for_user
 from saferplaces.apps.cases.models import CaseShare, ShareLevel
-from saferplaces.apps.places import forms, services
+from saferplaces.apps.places import forms, nearby, presenters, services
 from saferplaces.apps.places.access import cases_of_place, get_place_for_user, places_for_user
-from saferplaces.apps.places.models import Place
+from saferplaces.apps.places.models import CasePlace, Place
 
 PAGE_SIZE = 50
 #: The most places one search lists.
@@ -93,14 +93,18 @@ def place_page(request: HttpRequest, pk: int) -> HttpResponse:
     record("view", request=request, object_type=services.RESOURCE, object_id=pk)
     form = forms.NearbyForm(request.GET or None, categories=linking.categories(request.user))
     chosen = form.chosen()
-    nearby = services.incidents_near(request.user, place, distance_m=chosen["distance"],
-                                     first_month=chosen["first_month"] or None,
-                                     last_month=chosen["last_month"] or None,
-                                     category=chosen["category"])
+    near = nearby.incidents_near(request.user, place, distance_m=chosen["distance"],
+                                 first_month=chosen["first_month"] or None,
+                                 last_month=chosen["last_month"] or None,
+                                 category=chosen["category"])
+    can_manage = has_capability(request.user, CASES_MANAGE)
     return render(request, "places/place.html", {
-        "place": place, "form": form, "nearby": nearby,
+        "place": place, "form": form, "nearby": near,
         "cases": cases_of_place(request.user, place),
-        "can_link": has_capability(request.user, CASES_EDIT)},
+        "can_link": has_capability(request.user, CASES_EDIT),
+        "can_unlink": can_manage,
+        "can_edit": has_capability(request.user, CASES_EDIT) and services.is_owner(request.user, place),
+        "map_config": presenters.map_config(place, near)},
         status=400 if form.errors else 200)
 
 
@@ -133,4 +137,51 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("places:place", place.pk)
     return render(request, "places/link.html", {"place": place, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@requires(CASES_EDIT)
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the place (its owner agency only), guarded by its version: a stale save saves
+    nothing and shows both versions."""
+    place = get_place_for_user(request.user, pk, CASES_EDIT)
+    if not services.is_owner(request.user, place):
+        raise PermissionDenied("Only the agency that recorded this place can change it.")
+    form = forms.EditPlaceForm(request.POST or None, initial=forms.EditPlaceForm.initial_for(place))
+    context: dict[str, Any] = {"place": place, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_place(request.user, place, request=request, **form.cleaned_data)
+        except services.Conflict as exc:
+            context |= presenters.conflict_context(exc)
+            return render(request, "places/edit.html", context, status=409)
+        except services.PlaceRuleError as exc:
+            _errors(form, exc)
+        else:
+            return redirect("places:place", place.pk)
+    return render(request, "places/edit.html", context, status=400 if form.errors else 200)
+
+
+@requires(CASES_MANAGE)
+@require_http_methods(["GET", "POST"])
+def unlink(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """Unlink the place from a case: the case's owner agency's case managers, with a reason.
+    A case the user's agency cannot see is 404, as is a place not linked to it."""
+    place = get_place_for_user(request.user, pk, CASES_MANAGE)
+    access = get_case_for_user(request.user, case_pk, CASES_MANAGE)
+    if not access.full or not CasePlace.objects.filter(case=access.case, place=place).exists():
+        raise Http404("No such link.")
+    if not access.is_owner:
+        raise PermissionDenied("Only the agency that owns the case can unlink its places.")
+    form = forms.UnlinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unlink_place(access, request.user, place, reason=form.cleaned_data["reason"],
+                                  request=request)
+        except services.PlaceRuleError as exc:
+            _errors(form, exc)
+        else:
+            return redirect("places:place", place.pk)
+    return render(request, "places/unlink.html", {"place": place, "case": access.case, "form": form},
                   status=400 if form.errors else 200)

@@ -213,8 +213,9 @@ def search_places(user: Any, term: str, shown: int = SHOWN) -> tuple[list[PlaceH
     if not has_capability(user, INCIDENTS_VIEW):
         return [], 0, False
     found = linking.search_incidents(user, place=term)
-    partial = found[:linking.MOST_FOUND + 1].count() > linking.MOST_FOUND
-    rows = linking.incident_rows(user, found)
+    rows = linking.incident_rows(user, found, linking.MOST_FOUND + 1)
+    partial = len(rows) > linking.MOST_FOUND
+    rows = rows[:linking.MOST_FOUND]
     by_place: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         by_place[row.place].append(row.id)
