@@ -12,7 +12,8 @@ data that passed :func:`public_view`:
   ``suppress_below - 1`` for small areas (and breakdowns and repeat-victim counts) are withheld,
   with the rates and changes computed from them; hotspot maps (and new-hotspot listings) of
   sensitive candidates are withheld and other maps show hot cells only, not counts per cell;
-- findings are the plain-language versions, without test statistics.
+- findings are the plain-language versions, without test statistics;
+- case-work figures (counts from the partnership's case records): as in the panel version.
 
 The panel version (for the crime and disorder panel: partners and councillors, most without the
 web app's ``incidents.view_sensitive_locations``) passes :func:`panel_view`: no exact location of
@@ -21,7 +22,11 @@ a sensitive record, whoever reads it (a report file is passed on):
 - repeat locations are dropped (they are the address text of records with a victim or
   complainant reference); how many there were is kept;
 - in sensitive candidates (and a sensitive deep dive), hotspot cells with counts from 1 to
-  ``suppress_below - 1`` are not shaded by count (their Gi* hot and new flags stay).
+  ``suppress_below - 1`` are not shaded by count (their Gi* hot and new flags stay);
+- case-work figures (repeat-ASB cases, Case Reviews, safeguarding referrals, NRM referrals,
+  hate by strand, MARAC repeats: each a count of cases or referrals about people) from 1 to
+  ``suppress_below - 1`` are withheld (:func:`casework_view`), as the public report withholds
+  small counts: a panel report is passed on, and a small count can point to a person.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from saferplaces.analysis.harm import normalise_category
 if TYPE_CHECKING:
     from saferplaces.strategic.config import AssessmentConfig
 
-__all__ = ["hot_and_new_cells", "is_sensitive", "panel_view", "public_deep_dive", "public_rows",
+__all__ = ["casework_view", "hot_and_new_cells", "is_sensitive", "panel_view", "public_deep_dive", "public_rows",
            "public_view"]
 
 
@@ -75,6 +80,15 @@ def public_rows(rows: list[dict[str, Any]], keys: Sequence[str], threshold: int,
             for key in derived:
                 if key in row:
                     row[key] = None
+
+
+def casework_view(data: dict[str, Any], threshold: int) -> None:
+    """Withhold, in place, the case-work counts (``data["casework"]["rows"]``, if any) from 1
+    to ``threshold - 1``: None, with ``suppressed`` set on the row (``public_rows``)."""
+    casework = data.get("casework")
+    if casework:
+        public_rows(casework["rows"], ("count",), threshold)
+        casework["suppress_below"] = threshold
 
 
 def public_view(data: dict[str, Any]) -> dict[str, Any]:
@@ -118,6 +132,9 @@ def public_view(data: dict[str, Any]) -> dict[str, Any]:
         rec["finding"] = rec["finding_plain"]
     for item in out["progress"].get("items", []):
         item.pop("finding", None)
+    if out.get("casework"):
+        out["public"]["rule"] += (f" Case-work counts from 1 to {threshold - 1} are withheld.")
+    casework_view(out, threshold)
     return out
 
 
@@ -171,4 +188,5 @@ def panel_view(data: dict[str, Any], *, sensitive: bool = False) -> dict[str, An
             _panel_measures(cand["measures"], cand.get("hotspots"), cand["sensitive"], threshold)
     else:
         _panel_measures(out["measures"], out.get("hotspots"), sensitive, threshold)
+    casework_view(out, threshold)
     return out

@@ -42,6 +42,7 @@ from saferplaces.strategic.results import (
     AreaOutline,
     AssessmentResult,
     CandidateResult,
+    CaseworkFigures,
     CategoryChange,
     CurrentPicture,
     DataSource,
@@ -582,5 +583,6 @@ def run_assessment(inputs: AssessmentInputs, config: AssessmentConfig) -> Assess
         area_outlines=tuple(area_outlines(ctx)), harm_weights=ctx.harm_table.to_dict(),
         grid={k: v for k, v in ctx.grid.to_dict().items()
               if k in ("kind", "x0", "y0", "cell_size", "nrows", "ncols", "crs")},
+        casework=CaseworkFigures.of(inputs.casework),
     )
 

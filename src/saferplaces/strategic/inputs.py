@@ -14,11 +14,14 @@ from typing import Any
 import pandas as pd
 
 from saferplaces.periods import Period
+from saferplaces.strategic.records import Record
 from saferplaces.vocab import PESTELO
 
 __all__ = [
     "PESTELO",
     "AssessmentInputs",
+    "Casework",
+    "CaseworkRow",
     "Entered",
     "EnteredScore",
     "HorizonItem",
@@ -149,6 +152,41 @@ class Entered:
         }
 
 
+@dataclass(frozen=True)
+class CaseworkRow(Record):
+    """One aggregate figure from the partnership's case records over the assessment year:
+    ``group`` (the heading it is shown under, e.g. "ASB Case Review"), ``label`` (what is
+    counted) and ``count`` (a whole number, 0 or more). Never a name, reference or place."""
+
+    group: str
+    label: str
+    count: int
+
+    def __post_init__(self) -> None:
+        if not str(self.group).strip() or not str(self.label).strip():
+            raise ValueError("a case-work figure needs its group heading and its label")
+        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 0:
+            raise ValueError(f"case-work figure {self.label!r}: the count must be a whole "
+                             f"number, 0 or more, got {self.count!r}")
+
+
+@dataclass(frozen=True)
+class Casework(Record):
+    """Aggregate figures from the partnership's case records over the assessment year, in the
+    order they are shown (rows may be given as dicts, as they arrive from JSON)."""
+
+    rows: tuple[CaseworkRow, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", _items(self.rows, CaseworkRow))
+
+    @classmethod
+    def coerce(cls, value: Casework | Mapping[str, Any] | None) -> Casework | None:
+        if value is None or isinstance(value, Casework):
+            return value
+        return cls(**dict(value))
+
+
 _MEMBERSHIP_COLUMNS = ("incident_id", "area_kind", "area_code")
 _AREA_COLUMNS = ("kind", "code", "name", "population", "geometry")
 
@@ -161,7 +199,9 @@ class AssessmentInputs:
     table ``incident_id, area_kind, area_code, area_name``. ``areas``: ``kind, code, name,
     population, geometry`` (GeoJSON dict, WGS84). ``period``: the assessment year.
     ``entered``: partner entries. ``previous``: the previous run's ``to_dict()`` or None.
-    ``synthetic``: label every page of the report SYNTHETIC DATA.
+    ``synthetic``: label every page of the report SYNTHETIC DATA. ``casework``: aggregate
+    figures from the partnership's case records over the period (None: the report has no
+    case-work section); shown in the reports, not used in any score.
     """
 
     incidents: pd.DataFrame
@@ -171,10 +211,12 @@ class AssessmentInputs:
     entered: Entered = field(default_factory=Entered)
     previous: Mapping[str, Any] | None = None
     synthetic: bool = False
+    casework: Casework | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "period", Period.coerce(self.period))
         object.__setattr__(self, "entered", Entered.coerce(self.entered))
+        object.__setattr__(self, "casework", Casework.coerce(self.casework))
         missing = [c for c in ("id", "source", "category", "month", "x", "y")
                    if c not in self.incidents.columns]
         if missing:

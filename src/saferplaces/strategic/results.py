@@ -12,7 +12,7 @@ from typing import Any
 from saferplaces.analysis.jsonable import json_value
 from saferplaces.strategic.candidates import Candidate
 from saferplaces.strategic.disclosure import public_view
-from saferplaces.strategic.inputs import Entered, HorizonItem, Period
+from saferplaces.strategic.inputs import Casework, CaseworkRow, Entered, HorizonItem, Period
 from saferplaces.strategic.measures import AreaRow, CandidateMeasures, HotspotEvidence
 from saferplaces.strategic.records import Record
 from saferplaces.strategic.scoring import DimensionScore, GridPosition, Sensitivity
@@ -21,6 +21,7 @@ __all__ = [
     "AreaOutline",
     "AssessmentResult",
     "CandidateResult",
+    "CaseworkFigures",
     "CategoryChange",
     "CurrentPicture",
     "DataSource",
@@ -286,6 +287,26 @@ class PriorityProgress(Record):
         return super().to_dict()
 
 
+#: What the report says of the case-work figures.
+CASEWORK_NOTE = ("These figures come from the partnership's case records (the cases its "
+                 "agencies hold in saferplaces) for the assessment year. They are counts only, "
+                 "with no name, reference or place, and they do not (yet) change any "
+                 "priority's score.")
+
+
+@dataclass(frozen=True)
+class CaseworkFigures(Record):
+    """The year's case work in aggregate (``inputs.Casework``'s rows, counts), with the note
+    the report shows. Shown, not scored."""
+
+    rows: tuple[CaseworkRow, ...]
+    note: str = CASEWORK_NOTE
+
+    @classmethod
+    def of(cls, casework: Casework | None) -> CaseworkFigures | None:
+        return None if casework is None else cls(rows=casework.rows)
+
+
 @dataclass(frozen=True, eq=False)
 class CandidateResult:
     """Everything measured and decided about one candidate."""
@@ -364,6 +385,7 @@ class AssessmentResult:
     area_outlines: tuple[AreaOutline, ...]
     harm_weights: dict[str, Any]
     grid: dict[str, Any] = field(default_factory=dict)
+    casework: CaseworkFigures | None = None
 
     def candidate(self, key: str) -> CandidateResult:
         for c in self.candidates:
@@ -400,6 +422,8 @@ class AssessmentResult:
             "harm_weights": json_value(self.harm_weights), "grid": json_value(self.grid),
             "parameters": self.config,
         }
+        if self.casework is not None:  # absent, not null, so runs without case work keep their form
+            data["casework"] = self.casework.to_dict()
         if public:
             return public_view(data)
         return data

@@ -62,6 +62,7 @@ def world(partnership) -> World:
     asb = open_case(manager, "repeat-asb", "Noise next door")
     add(manager, asb, subject, "victim")
     add(manager, asb, other, "alleged-perpetrator")
+    add(manager, asb, other, "witness")  # a counter-allegation: he may complain too
     refs["asb"] = asb.reference
     risk.assess_person(_access(manager, asb), manager, person_id=subject.pk, answers=MEDIUM,
                        raise_to="high", reason=JUDGEMENT)

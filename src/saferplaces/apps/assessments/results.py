@@ -179,6 +179,25 @@ class Sensitivity(_Strict):
     moves: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class CaseworkRow(_Strict):
+    """One aggregate figure from the case records: heading, what is counted, and the count
+    (None where a view withheld it; ``suppressed`` then True)."""
+
+    group: str
+    label: str
+    count: int | None
+    suppressed: bool = False
+
+
+class Casework(_Strict):
+    """The year's case work in aggregate (``CaseworkFigures.to_dict()``); absent from runs
+    made without it, and from every run made before it existed."""
+
+    rows: list[CaseworkRow] = Field(default_factory=list)
+    note: str = ""
+    suppress_below: int | None = None
+
+
 class AssessmentSection(_FreeForm):
     """The ``[assessment]`` section of the run's configuration."""
 
@@ -220,6 +239,7 @@ class AnnualResult(_Strict):
     harm_weights: dict[str, Any] = Field(default_factory=dict)
     grid: dict[str, Any] = Field(default_factory=dict)
     parameters: AnnualParameters = Field(default_factory=AnnualParameters)
+    casework: Casework | None = None
 
     def by_id(self) -> dict[str, CandidateResult]:
         """Every candidate by its id."""

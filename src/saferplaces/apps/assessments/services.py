@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saferplaces.apps.assessments import models
+from saferplaces.apps.assessments.casework import casework
 from saferplaces.apps.assessments.results import SCHEMA_VERSION
 from saferplaces.apps.incidents.models import Area, Incident
 from saferplaces.apps.incidents.services import area_membership, incident_frame, store_is_synthetic
@@ -77,6 +78,8 @@ def previous_result(run: models.AssessmentRun) -> dict[str, Any] | None:
 
 def store_inputs(first_month: str, last_month: str, *, previous: dict[str, Any] | None = None
                  ) -> AssessmentInputs:
+    """The engine's inputs from the store: incidents, areas, partner entries, and the case
+    work of the period in aggregate (``casework.casework``: shown in the report, not scored)."""
     incidents = incident_frame(last_month=last_month)
     membership = area_membership()
     areas = pd.DataFrame.from_records(
@@ -84,7 +87,8 @@ def store_inputs(first_month: str, last_month: str, *, previous: dict[str, Any] 
         columns=["kind", "code", "name", "population", "geometry"])
     return AssessmentInputs(incidents=incidents, membership=membership, areas=areas,
                             period=Period(first_month, last_month), entered=entered_inputs(),
-                            previous=previous, synthetic=store_is_synthetic())
+                            previous=previous, synthetic=store_is_synthetic(),
+                            casework=casework(Period(first_month, last_month)))
 
 
 def _run_progress(run: models.AssessmentRun, progress: Progress | None) -> Progress:
