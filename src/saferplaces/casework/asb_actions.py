@@ -13,6 +13,7 @@ them (2014 Act s.34(1), s.76(1), s.77(2)).
 from __future__ import annotations
 
 import datetime
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, Literal
@@ -53,7 +54,7 @@ class Party:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Action:
+class Action(ABC):
     """What every action records: about whom, by which officer and agency, on what conditions."""
 
     party: Party
@@ -64,8 +65,9 @@ class Action:
     label: ClassVar[str] = "action"
 
     @property
+    @abstractmethod
     def day(self) -> datetime.date:
-        raise NotImplementedError
+        """The day the action was taken (the day its rules are judged by)."""
 
 
 @dataclass(frozen=True, kw_only=True)
