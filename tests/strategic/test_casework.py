@@ -1,7 +1,7 @@
 """Case-work figures in the strategic assessment: aggregate counts from the partnership's case
 records pass through the engine to the result and the reports, small counts are withheld in the
-panel and the public versions alike, scores are untouched, and without them the section is
-absent."""
+panel and the public versions alike, figures named by ``[[casework_feeds]]`` raise (never lower)
+the repeat and vulnerability scores of their themes, and without them the section is absent."""
 
 from __future__ import annotations
 
@@ -53,15 +53,17 @@ def test_casework_rows_pass_through_to_the_result_in_order(with_casework: Assess
     data = with_casework.to_dict()
     assert [(r["group"], r["label"], r["count"]) for r in data["casework"]["rows"]] == [
         (r.group, r.label, r.count) for r in ROWS]
-    assert "do not (yet) change any priority's score" in data["casework"]["note"]
+    assert "none lowers a score" in data["casework"]["note"]
     assert json.loads(json.dumps(data))["casework"] == data["casework"]
 
 
-def test_casework_does_not_change_any_score(with_casework: AssessmentResult,
-                                            without: AssessmentResult) -> None:
+def test_casework_rows_without_keys_change_no_score_and_the_unused_feeds_are_warned(
+        with_casework: AssessmentResult, without: AssessmentResult) -> None:
     assert [(c.id, c.risk_score, c.rank) for c in with_casework.candidates] == [
         (c.id, c.risk_score, c.rank) for c in without.candidates]
     assert with_casework.priorities == without.priorities
+    assert any("no case-work figure 'repeat_asb_cases'" in w for w in with_casework.warnings)
+    assert not any("case-work feed" in w for w in without.warnings)
 
 
 def test_small_casework_counts_are_withheld_in_the_panel_report(with_casework: AssessmentResult

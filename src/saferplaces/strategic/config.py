@@ -326,6 +326,18 @@ class SensitivitySettings(_Table):
     weight_change: ChangeFraction
 
 
+class CaseworkFeedSettings(_Table):
+    """One ``[[casework_feeds]]`` table: case-work figures that feed a theme's repeat or
+    vulnerability dimension (``strategic.casework_scores``)."""
+
+    theme: Text
+    dimension: Annotated[Literal["repeat", "vulnerability"],
+                         BeforeValidator(_choice("repeat", "vulnerability"))]
+    figures: SomeTexts
+    measure: Text
+    cuts: Cuts4
+
+
 class ScoringSettings(_Table):
     no_data_score: Score
     weights: WeightSettings
@@ -363,6 +375,7 @@ class ConfigModel(_Table):
     repeats: RepeatSettings
     public: PublicSettings
     scoring: ScoringSettings
+    casework_feeds: list[CaseworkFeedSettings]
     street_week: StreetWeekSettings
 
 

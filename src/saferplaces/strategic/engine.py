@@ -20,6 +20,7 @@ import shapely
 from saferplaces.analysis.stats import poisson_ctest
 from saferplaces.periods import month_at, month_numbers
 from saferplaces.strategic.candidates import Candidate, build_candidates
+from saferplaces.strategic.casework_scores import apply_casework_feeds
 from saferplaces.strategic.config import AssessmentConfig
 from saferplaces.strategic.context import Context, prepare
 from saferplaces.strategic.findings import finding, finding_plain
@@ -477,6 +478,8 @@ def run_assessment(inputs: AssessmentInputs, config: AssessmentConfig) -> Assess
     scores = {c.id: score_dimensions(measures[c.id], {"concern": entered.concern.get(c.id),
                                                       "capacity": entered.capacity.get(c.id)},
                                      config) for c in candidates}
+    warnings += apply_casework_feeds(scores, {c.id: measures[c.id].count for c in candidates},
+                                     inputs.casework, config.data.get("casework_feeds", ()))
     plain_scores = {k: {d: s.score for d, s in v.items()} for k, v in scores.items()}
     ranking = rank(plain_scores, config)
     sens = sensitivity(plain_scores, config)

@@ -156,11 +156,14 @@ class Entered:
 class CaseworkRow(Record):
     """One aggregate figure from the partnership's case records over the assessment year:
     ``group`` (the heading it is shown under, e.g. "ASB Case Review"), ``label`` (what is
-    counted) and ``count`` (a whole number, 0 or more). Never a name, reference or place."""
+    counted), ``count`` (a whole number, 0 or more) and ``key`` (the figure's stable name, e.g.
+    ``case_review_applications``, that ``[[casework_feeds]]`` refers to; may be empty). Never a
+    name, reference or place."""
 
     group: str
     label: str
     count: int
+    key: str = ""
 
     def __post_init__(self) -> None:
         if not str(self.group).strip() or not str(self.label).strip():

@@ -290,14 +290,15 @@ class PriorityProgress(Record):
 #: What the report says of the case-work figures.
 CASEWORK_NOTE = ("These figures come from the partnership's case records (the cases its "
                  "agencies hold in saferplaces) for the assessment year. They are counts only, "
-                 "with no name, reference or place, and they do not (yet) change any "
-                 "priority's score.")
+                 "with no name, reference or place. Some of them raise the repeat or "
+                 "vulnerability score of the themes they concern (the scores table says which "
+                 "and by which band); none lowers a score.")
 
 
 @dataclass(frozen=True)
 class CaseworkFigures(Record):
     """The year's case work in aggregate (``inputs.Casework``'s rows, counts), with the note
-    the report shows. Shown, not scored."""
+    the report shows (some feed scores: ``strategic.casework_scores``)."""
 
     rows: tuple[CaseworkRow, ...]
     note: str = CASEWORK_NOTE

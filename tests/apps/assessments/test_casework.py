@@ -112,7 +112,7 @@ def test_a_run_shows_the_years_case_work_with_small_counts_withheld(store):
     for public in (False, True):
         files = {f.format: f.content for f in ReportFile.objects.filter(run=run, public=public)}
         section = _section(files["html"].decode())
-        assert "partnership's case records" in section and "do not (yet) change" in section
+        assert "partnership's case records" in section and "none lowers a score" in section
         assert _shown(section, "Repeat anti-social behaviour cases opened") == str(visible)
         assert _shown(section, "Duty to Notify records (adults who declined a referral)") == (
             f"fewer than {threshold}")

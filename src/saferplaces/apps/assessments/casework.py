@@ -4,7 +4,9 @@ assessment's report (issue 12, "Into the strategic assessment").
 The rows are counts only (no name, no reference, no place), read from each case-work app's
 ``figures(period_start, period_end)`` (both days included) and, for repeat-ASB cases, from the
 cases themselves. They are shown in the panel and public reports with small counts withheld
-(``strategic.disclosure.casework_view``, ``[public] suppress_below``); they change no score.
+(``strategic.disclosure.casework_view``, ``[public] suppress_below``), and some feed the repeat
+and vulnerability dimensions of the themes named in ``[[casework_feeds]]`` (by each row's key:
+``strategic.casework_scores``).
 
 Rows, in this order (the apps' docstrings say how each is counted):
 
@@ -58,12 +60,12 @@ def _repeat_asb(start: datetime.date, end: datetime.date) -> list[CaseworkRow]:
     kind = case_type(REPEAT_ASB_TYPE)
     label = f"{kind.label if kind else REPEAT_ASB} cases opened"
     opened = Case.objects.filter(case_type=REPEAT_ASB_TYPE, opened_on__range=(start, end)).count()
-    return [CaseworkRow(REPEAT_ASB, label, opened)]
+    return [CaseworkRow(REPEAT_ASB, label, opened, "repeat_asb_cases")]
 
 
 def _case_review(start: datetime.date, end: datetime.date) -> list[CaseworkRow]:
     found = casereview.figures(start, end)
-    return [CaseworkRow(CASE_REVIEW, label, found[key]) for key, label in (
+    return [CaseworkRow(CASE_REVIEW, label, found[key], key) for key, label in (
         ("case_review_applications", "Applications"),
         ("case_review_threshold_not_met", "Threshold not met"),
         ("case_reviews_carried_out", "Reviews carried out"),
@@ -73,14 +75,15 @@ def _case_review(start: datetime.date, end: datetime.date) -> list[CaseworkRow]:
 
 def _safeguarding(start: datetime.date, end: datetime.date) -> list[CaseworkRow]:
     found = safeguarding.figures(start, end)
-    rows = [CaseworkRow(SAFEGUARDING, label, found[key]) for key, label in (
+    rows = [CaseworkRow(SAFEGUARDING, label, found[key], key) for key, label in (
         ("concerns", "Safeguarding concerns"),
         ("concerns_child", "Concerns about a child"),
         ("concerns_adult", "Concerns about an adult"),
     )]
-    rows += [CaseworkRow(SAFEGUARDING, f"Concerns: {term.label}", found[f"concerns_{key}"])
+    rows += [CaseworkRow(SAFEGUARDING, f"Concerns: {term.label}", found[f"concerns_{key}"],
+                         f"concerns_{key}")
              for key, term in vocabulary("exploitation_types").terms.items()]
-    rows += [CaseworkRow(SAFEGUARDING, label, found[key]) for key, label in (
+    rows += [CaseworkRow(SAFEGUARDING, label, found[key], key) for key, label in (
         ("mash_referrals", "MASH referrals"),
         ("marac_referrals", "MARAC referrals"),
         ("marac_repeat_referrals", "Repeat MARAC referrals"),
@@ -90,7 +93,7 @@ def _safeguarding(start: datetime.date, end: datetime.date) -> list[CaseworkRow]
 
 def _slavery(start: datetime.date, end: datetime.date) -> list[CaseworkRow]:
     found = slavery.figures(start, end)
-    return [CaseworkRow(SLAVERY, label, found[key]) for key, label in (
+    return [CaseworkRow(SLAVERY, label, found[key], key) for key, label in (
         ("nrm_referrals", "NRM referrals"),
         ("nrm_children", "NRM referrals of children"),
         ("nrm_adults", "NRM referrals of adults"),
@@ -100,9 +103,11 @@ def _slavery(start: datetime.date, end: datetime.date) -> list[CaseworkRow]:
 
 def _hate(start: datetime.date, end: datetime.date) -> list[CaseworkRow]:
     found = hate.figures(start, end)
-    rows = [CaseworkRow(HATE, "Hate crimes", found["hate_crimes"]),
-            CaseworkRow(HATE, "Non-crime hate incidents", found["hate_non_crime"])]
-    rows += [CaseworkRow(HATE, f"Strand: {term.label}", found[f"hate_strand_{key}"])
+    rows = [CaseworkRow(HATE, "Hate crimes", found["hate_crimes"], "hate_crimes"),
+            CaseworkRow(HATE, "Non-crime hate incidents", found["hate_non_crime"],
+                        "hate_non_crime")]
+    rows += [CaseworkRow(HATE, f"Strand: {term.label}", found[f"hate_strand_{key}"],
+                         f"hate_strand_{key}")
              for key, term in vocabulary("hate_strands").terms.items()]
     return rows
 

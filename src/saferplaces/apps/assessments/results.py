@@ -181,11 +181,13 @@ class Sensitivity(_Strict):
 
 class CaseworkRow(_Strict):
     """One aggregate figure from the case records: heading, what is counted, and the count
-    (None where a view withheld it; ``suppressed`` then True)."""
+    (None where a view withheld it; ``suppressed`` then True), and the figure's key (empty in
+    runs stored before keys existed)."""
 
     group: str
     label: str
     count: int | None
+    key: str = ""
     suppressed: bool = False
 
 
