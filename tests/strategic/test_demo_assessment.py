@@ -284,3 +284,16 @@ def test_months_before_the_data_start_are_not_counted_as_zeros(demo_town: DemoTo
     for c in candidates:
         assert measures[c.id].previous is None
         assert measures[c.id].direction == "insufficient data"
+
+
+def test_deep_dive_names_its_hotspot_areas_worst_first_from_its_own_rate_table(
+        demo_town: DemoTown) -> None:
+    inputs = dataclasses.replace(demo_inputs(demo_town), period=Period("2025-01", "2025-12"))
+    result = deep_dive(inputs, load_config(), "police-uk:anti-social-behaviour")
+    assert result.hotspots is not None and len(result.hotspots.areas) > 3, "must be able to fail"
+    ranked = sorted((a for a in result.areas if a.rank is not None), key=lambda a: a.rank or 0)
+    hot = set(result.hotspots.areas)
+    worst_hot = [a.name for a in ranked if a.code in hot][:3]
+    first_codes = [a.name for a in sorted(result.areas, key=lambda a: a.code) if a.code in hot][:3]
+    assert worst_hot != first_codes, "the demo must tell rate order from code order"
+    assert f"in {', '.join(worst_hot)} holding" in result.finding

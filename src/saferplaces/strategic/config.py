@@ -87,6 +87,16 @@ def _whole(rule: str, minimum: int) -> Callable[[Any], int]:
     return check
 
 
+def _whole_between(minimum: int, maximum: int, what: str) -> Callable[[Any], int]:
+    rule = f"must be a whole number from {minimum:,} to {maximum:,} ({what})"
+
+    def check(v: Any) -> int:
+        if not isinstance(v, int) or isinstance(v, bool) or not minimum <= v <= maximum:
+            raise _refuse(rule, v)
+        return v
+    return check
+
+
 def _text(v: Any) -> str:
     if not isinstance(v, str) or not v.strip():
         raise _refuse("must be a non-empty string", v)
@@ -158,6 +168,13 @@ Text = Annotated[str, BeforeValidator(_text)]
 Flag = Annotated[bool, BeforeValidator(_truth)]
 Count = Annotated[int, BeforeValidator(_whole("must be a whole number >= 1", 1))]
 Seed = Annotated[int, BeforeValidator(_whole("must be a whole number >= 0", 0))]
+# Upper bounds that stop absurd entries before a run starts (the numbers a partnership uses are
+# far below them): a handful of priorities, a few years of history, thousands of permutations.
+Priorities = Annotated[int, BeforeValidator(_whole_between(1, 20, "a partnership names a few"))]
+HistoryMonths = Annotated[int, BeforeValidator(_whole_between(1, 240, "months of history"))]
+ListLength = Annotated[int, BeforeValidator(_whole_between(1, 100, "rows listed"))]
+Permutations = Annotated[int, BeforeValidator(_whole_between(1, 99_999, "permutations"))]
+Threshold = Annotated[int, BeforeValidator(_whole_between(1, 1_000_000, "incidents"))]
 Weight = Annotated[float, BeforeValidator(_number("must be a number >= 0", lambda v: v >= 0))]
 Positive = Annotated[float, BeforeValidator(_number("must be a number > 0", lambda v: v > 0))]
 Fraction = Annotated[float, BeforeValidator(
@@ -187,15 +204,15 @@ class AssessmentSettings(_Table):
     fractions)."""
 
     scheme: Annotated[Literal["morile", "grid4x4"], BeforeValidator(_choice("morile", "grid4x4"))]
-    priorities: Count
+    priorities: Priorities
     alpha: Fraction
-    history_months: Count
+    history_months: HistoryMonths
     small_area_kinds: SomeTexts
     town_centre_kind: Text
-    top_areas: Count
-    min_area_incidents: Count
+    top_areas: ListLength
+    min_area_incidents: Threshold
     max_overlap: Fraction
-    emerging: Count
+    emerging: ListLength
 
 
 class SourcesSettings(_Table):
@@ -212,7 +229,7 @@ class CandidatesSettings(_Table):
     police_uk_categories: Flag
     other_categories: Flag
     skip_detail_duplicates: Flag
-    min_incidents: Count
+    min_incidents: Threshold
 
 
 class SelectorSettings(_Table):
@@ -254,19 +271,19 @@ class HotspotSettings(_Table):
     cell_size_m: Positive
     top_share: Fraction
     concentration_min_ratio: Positive
-    permutations: Count
+    permutations: Permutations
     seed: Seed
-    min_incidents: Count
+    min_incidents: Threshold
 
 
 class RepeatSettings(_Table):
-    min_referenced: Count
+    min_referenced: Threshold
 
 
 class PublicSettings(_Table):
     """``[public]``: counts 1..``suppress_below - 1`` in sensitive categories are withheld."""
 
-    suppress_below: Count
+    suppress_below: Threshold
     sensitive_categories: Texts
     sensitive_flags: Flags
 
@@ -357,7 +374,7 @@ class StreetWeekWeights(_Table):
 class StreetWeekSettings(_Table):
     source: Text
     asb_source: Text
-    top: Count
+    top: ListLength
     weights: StreetWeekWeights
 
 

@@ -28,7 +28,7 @@ from saferplaces.strategic.config import AssessmentConfig
 from saferplaces.strategic.context import prepare
 from saferplaces.strategic.disclosure import public_deep_dive
 from saferplaces.strategic.engine import area_outlines
-from saferplaces.strategic.findings import finding, finding_plain
+from saferplaces.strategic.findings import finding, finding_plain, hot_areas_by_rate
 from saferplaces.strategic.inputs import AssessmentInputs, Period
 from saferplaces.strategic.measures import (
     AreaRow,
@@ -277,7 +277,7 @@ def deep_dive(inputs: AssessmentInputs, config: AssessmentConfig, topic: str) ->
 
     names = dict(zip(ctx.area_codes, ctx.area_names, strict=True))
     ranked = [a for a in areas if a.rank is not None]
-    hot_areas = [names[a] for a in evidence.areas] if evidence else []
+    hot_areas = hot_areas_by_rate(evidence.areas, ranked, names) if evidence else []
     words = f"in {inputs.period.label()}"
     comparison = "the same months a year before"
     text = finding(cand.name, m, hot_cells=evidence.hot_cells if evidence else None,

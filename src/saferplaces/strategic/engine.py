@@ -23,7 +23,7 @@ from saferplaces.strategic.candidates import Candidate, build_candidates
 from saferplaces.strategic.casework_scores import apply_casework_feeds
 from saferplaces.strategic.config import AssessmentConfig
 from saferplaces.strategic.context import Context, prepare
-from saferplaces.strategic.findings import finding, finding_plain
+from saferplaces.strategic.findings import finding, finding_plain, hot_areas_by_rate
 from saferplaces.strategic.inputs import AssessmentInputs
 from saferplaces.strategic.measures import (
     CandidateMeasures,
@@ -528,11 +528,7 @@ def run_assessment(inputs: AssessmentInputs, config: AssessmentConfig) -> Assess
         ranked_areas = [a for a in areas if a.rank is not None]
         top_area = ranked_areas[0] if ranked_areas else None
         ev = evidence.get(c.id)
-        hot_areas = [names[a] for a in ev.areas] if ev else []
-        if ev and ranked_areas:
-            # name the hot areas in rate order, so the finding leads with the worst
-            order = {a.code: i for i, a in enumerate(ranked_areas)}
-            hot_areas = [names[a] for a in sorted(ev.areas, key=lambda a: order.get(a, 1e9))]
+        hot_areas = hot_areas_by_rate(ev.areas, ranked_areas, names) if ev else []
         text = finding(c.name, m, hot_cells=ev.hot_cells if ev else None,
                        hot_share=ev.hot_share if ev else None, hot_areas=hot_areas,
                        top_area=top_area)

@@ -6,12 +6,13 @@ in words ("too large a change to be chance") and leaves out figures that could i
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from saferplaces.strategic.measures import AreaRow, Measured
 
-__all__ = ["fmt_p", "fmt_pct", "finding", "finding_plain", "size_words"]
+__all__ = ["finding", "finding_plain", "fmt_p", "fmt_pct", "hot_areas_by_rate", "size_words"]
 
 
 def fmt_p(p: float | None) -> str:
@@ -58,6 +59,17 @@ def _change_clause(m: Measured, period_words: str, comparison: str,
     change = f", {fmt_pct(pct)}" if pct is not None else ""
     return (f"{count:,} incidents against {prev:,} {comparison}{change}: not a significant "
             f"change ({test})")
+
+
+def hot_areas_by_rate(hot_codes: Iterable[str], ranked: Sequence[AreaRow],
+                      names: Mapping[str, str]) -> list[str]:
+    """Names of the areas holding hot cells, highest rate first (the order of the area table,
+    ``ranked``); areas without a rank follow in code order. Every "where" statement of a
+    finding comes from this one sorted source, so a finding never lists the first codes
+    instead of the worst areas."""
+    order = {a.code: i for i, a in enumerate(ranked)}
+    return [names[code] for code in sorted(dict.fromkeys(hot_codes),
+                                           key=lambda code: (order.get(code, len(order)), code))]
 
 
 def finding(name: str, m: Measured, *, hot_cells: int | None, hot_share: float | None,

@@ -64,6 +64,15 @@ def demo_assessment(db, analyst, demo_town) -> AssessmentRun:
     ], [SHOPLIFTING, ASB], first="2025-01", last="2025-12"), user=analyst)
 
 
+@pytest.fixture
+def assessment_of_2024(db, analyst, demo_town) -> AssessmentRun:
+    """A finished 2024 assessment with the same priorities: its targets apply to 2025."""
+    return store_run(make_result([
+        candidate(SHOPLIFTING, "Shoplifting", 1, 61.0),
+        candidate(ASB, "Anti-social behaviour (including repeat ASB)", 2, 55.0),
+    ], [SHOPLIFTING, ASB], first="2024-01", last="2024-12"), user=analyst)
+
+
 def monthly_counts(source: str, category: str, first: str, last: str) -> list[int]:
     """Incidents a month, straight from the incident table: the oracle for the pages."""
     months = pd.period_range(first, last, freq="M")
@@ -318,7 +327,8 @@ def test_monitoring_without_a_finished_assessment_says_so_and_links_to_start_one
     assert 'id="monitoring-overview"' not in html
 
 
-def test_monitoring_shows_each_priority_month_by_month_against_its_target(analyst_client, demo_assessment):
+def test_monitoring_shows_each_priority_month_by_month_against_its_target(analyst_client,
+                                                                          assessment_of_2024):
     Target.objects.create(candidate=SHOPLIFTING, measure="incidents", change_pct=-10, note="Retail plan")
     html = page(analyst_client, "/assessments/monitoring/")
     # the latest 12 months of data by default
@@ -342,7 +352,8 @@ def test_monitoring_shows_each_priority_month_by_month_against_its_target(analys
     text = words(html)
     assert "A 10% fall on the same months a year before (Retail plan)" in text
     assert "No target entered: monitored against no change on the same months a year before" in text
-    assert "strategic assessment for January 2025 to December 2025" in text
+    assert "strategic assessment for January 2024 to December 2024" in text
+    assert "January 2025 to December 2025 against January 2024 to December 2024" in text
 
     quarter = page(analyst_client, "/assessments/monitoring/?first_month_month=4&first_month_year=2025"
                                    "&last_month_month=6&last_month_year=2025")
@@ -351,6 +362,16 @@ def test_monitoring_shows_each_priority_month_by_month_against_its_target(analys
                                          ["May 2025", str(actual[4]), str(last_year[4])],
                                          ["June 2025", str(actual[5]), str(last_year[5])]]
     assert "Showing April 2025 to June 2025" in words(quarter)
+
+
+def test_monitoring_never_judges_the_assessment_year_against_a_target_set_for_the_next_year(
+        analyst_client, demo_assessment):
+    Target.objects.create(candidate=SHOPLIFTING, measure="incidents", change_pct=-10)
+    html = page(analyst_client, "/assessments/monitoring/")
+    assert month_values(html, "last_month") == ("12", "2025")
+    assert "Off track" not in html and "On track" not in html
+    assert '1. Shoplifting <strong class="govuk-tag govuk-tag--blue">Before the target period' in html
+    assert "The target applies from January 2026; these months come before it." in words(html)
 
 
 def test_monitoring_period_mistakes_are_named_and_show_no_figures(analyst_client, store, finished_run):

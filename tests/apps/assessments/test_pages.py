@@ -235,6 +235,12 @@ def test_starting_creates_a_queued_run_and_hands_it_to_the_worker(analyst_client
     ("[assessment]\npriorities = \"many\"\n", "The configuration has a mistake: assessment config: assessment.priorities"),
     ("[assesment]\npriorities = 3\n", "The configuration has a mistake: assessment config: assesment"),
     ("[assessment\npriorities = 3\n", "The configuration is not valid TOML"),
+    ("[assessment]\npriorities = 100000000000000000\n",
+     "The configuration has a mistake: assessment config: assessment.priorities: must be a whole "
+     "number from 1 to 20 (a partnership names a few)"),
+    ("[hotspots]\npermutations = 10000000\n",
+     "The configuration has a mistake: assessment config: hotspots.permutations: must be a whole "
+     "number from 1 to 99,999"),
 ])
 def test_a_bad_configuration_is_explained_in_the_error_summary(analyst_client, store, config, message):
     response = analyst_client.post("/assessments/start/", {
@@ -263,6 +269,17 @@ def test_month_mistakes_are_named_and_linked_to_their_boxes(analyst_client, stor
         "last_month_year": "2024"}).content.decode()
     assert error_summary(html) == [("#last_month-month", "Last month must be the same as or after the first month")]
     assert not AssessmentRun.objects.exists()
+
+
+def test_an_assessment_over_months_without_data_is_refused_before_it_starts(analyst_client, store):
+    html = analyst_client.post("/assessments/start/", {
+        "first_month_month": "1", "first_month_year": "2030", "last_month_month": "12",
+        "last_month_year": "2030"}).content.decode()
+    [(target, text)] = error_summary(html)
+    assert target == "#first_month-month"
+    assert text.startswith("There are no incidents from January 2030 to December 2030: choose "
+                           "months with data (the store holds ")
+    assert not AssessmentRun.objects.exists() and not DBTaskResult.objects.exists()
 
 
 # --- a run's page ---------------------------------------------------------------------------------

@@ -17,7 +17,12 @@ from django.db.models import QuerySet
 
 from saferplaces.apps.assessments import models
 from saferplaces.apps.assessments.presenters import days_label, run_label
-from saferplaces.apps.assessments.services import latest_month, latest_year
+from saferplaces.apps.assessments.services import (
+    first_month_of_data,
+    has_incidents,
+    latest_month,
+    latest_year,
+)
 from saferplaces.periods import month_label, month_number
 from saferplaces.strategic.config import ConfigError, config_from_dict
 from saferplaces.vocab import PESTELO_CHOICES
@@ -120,6 +125,14 @@ class StartRunForm(RunModelForm):
         super().clean()
         data = self.cleaned_data
         _check_period(self, data)
+        first, last = data.get("first_month"), data.get("last_month")
+        if first and last and not self.errors and not has_incidents(first, last):
+            held = (first_month_of_data(), latest_month())
+            where = (f"the store holds {month_label(held[0])} to {month_label(held[1])}"
+                     if held[0] and held[1] else "the store holds no incidents yet: load data first")
+            mark_invalid(self, "first_month",
+                         f"There are no incidents from {month_label(first)} to "
+                         f"{month_label(last)}: choose months with data ({where})")
         return data
 
 

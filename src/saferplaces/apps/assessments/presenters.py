@@ -71,7 +71,7 @@ Row = dict[str, Any]
 #: they sit near the top; one further down is shown by its id).
 NAMED_CANDIDATES = 20
 #: Monitoring: the colour of each status tag, and the words for "no target entered".
-STATUS_COLOURS = {"on track": "green", "off track": "red"}
+STATUS_COLOURS = {"on track": "green", "off track": "red", "before the target period": "blue"}
 NO_CHANGE = "no change on the same months a year before"
 
 
@@ -448,8 +448,11 @@ def monitor_row(position: int, p: PriorityMonitor, target: Target | None) -> Row
         "ytd_actual": shown(p.ytd_actual), "ytd_target": shown(p.ytd_target),
         "ytd_last_year": shown(p.ytd_last_year), "change": change,
         "test": fmt_p(p.p_value) if p.p_value is not None else "",
+        "compared": p.compared, "note": p.note,
         "months": [{"label": month_label(m), "actual": _figure(a, p.measure),
-                    "last_year": _figure(ly, p.measure), "target": _figure(t, p.measure)}
+                    "last_year": _figure(ly, p.measure),
+                    "target": "Before the target period" if t is None and a is not None
+                    else _figure(t, p.measure)}
                    for m, a, ly, t in zip(p.months, p.actual, p.last_year, p.target, strict=True)]
         if p.actual else [],  # a repeat rate is measured for the year to date only
     }

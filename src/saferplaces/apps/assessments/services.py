@@ -16,7 +16,7 @@ from saferplaces.apps.assessments.casework import casework
 from saferplaces.apps.assessments.results import SCHEMA_VERSION
 from saferplaces.apps.incidents.models import Area, Incident
 from saferplaces.apps.incidents.services import area_membership, incident_frame, store_is_synthetic
-from saferplaces.periods import DEFAULT_PERIOD_MONTHS, default_period
+from saferplaces.periods import DEFAULT_PERIOD_MONTHS, default_period, shift_month
 from saferplaces.progress import Progress
 from saferplaces.strategic import (
     AssessmentInputs,
@@ -187,7 +187,22 @@ def monitor_priorities(first_month: str, last_month: str) -> tuple[models.Assess
     if run is None or not run.result:
         raise LookupError("no finished strategic assessment yet: run one first")
     inputs = store_inputs(first_month, last_month)
-    return run, monitoring(inputs, _run_config(run), run.result.get("priorities", []), inputs.entered.targets)
+    # the targets were set with this assessment for the months after it, never for its own year
+    return run, monitoring(inputs, _run_config(run), run.result.get("priorities", []),
+                           inputs.entered.targets, target_from=shift_month(run.last_month, 1))
+
+
+def first_month_of_data() -> str | None:
+    """The earliest month of data in the store as "YYYY-MM"; None when the store is empty."""
+    first = Incident.objects.order_by("month").values_list("month", flat=True).first()
+    return None if first is None else str(pd.Period(first, "M"))
+
+
+def has_incidents(first_month: str, last_month: str) -> bool:
+    """Whether the store holds any incident in the months (both included)."""
+    start = pd.Period(first_month, "M").start_time.date()
+    end = pd.Period(last_month, "M").start_time.date()
+    return Incident.objects.filter(month__gte=start, month__lte=end).exists()
 
 
 def latest_month() -> str | None:
