@@ -134,3 +134,34 @@ def test_even_share_is_the_floor_of_the_top_share() -> None:
     assert even_top_share(250, 100, 0.05) == pytest.approx(15 / 250)
     spread = np.array([3] * 50 + [2] * 50)
     assert top_share(spread, 0.05) == pytest.approx(even_top_share(250, 100, 0.05))
+
+
+# -- scores that discriminate (percentile method) and ties stated ---------------------------------
+def test_percentile_scores_run_from_one_to_five_and_share_ranks_on_ties() -> None:
+    from saferplaces.strategic.scoring import percentile_scores
+
+    found = percentile_scores({"a": 10.0, "b": 50.0, "c": 50.0, "d": 90.0, "e": None})
+    assert found["a"] == (1.0, 4) and found["d"] == (5.0, 4)
+    assert found["b"] == found["c"] == (3.0, 4)
+    assert "e" not in found
+    assert percentile_scores({"a": 3.0}) == {}
+
+
+def test_candidates_beyond_every_top_cut_no_longer_tie_on_the_demo(demo_result) -> None:
+    top = [c.risk_score for c in demo_result.candidates[:4]]
+    assert len({round(s, 1) for s in top}) == 4, top
+
+
+def test_a_tie_as_shown_is_stated_with_how_it_was_broken() -> None:
+    from saferplaces.strategic.report import shown_ties
+
+    candidates = [{"id": "x", "name": "Violence", "rank": 1, "risk_score": 64.71},
+                  {"id": "y", "name": "Shoplifting", "rank": 2, "risk_score": 64.68},
+                  {"id": "z", "name": "Burglary", "rank": 3, "risk_score": 50.0},
+                  {"id": "w", "name": "Drugs", "rank": 4, "risk_score": 40.0},
+                  {"id": "v", "name": "Arson", "rank": 5, "risk_score": 40.0}]
+    assert shown_ties(candidates, 2) == [{"score": "64.7", "names": ["Violence", "Shoplifting"],
+                                          "broken_by": "the score before rounding"}]
+    exact = [dict(c, risk_score=64.7) if c["id"] in "xy" else c for c in candidates]
+    assert shown_ties(exact, 2)[0]["broken_by"].startswith("the harm score, then the volume")
+    assert shown_ties(candidates, 4)[-1]["names"] == ["Drugs", "Arson"]

@@ -356,6 +356,8 @@ class CaseworkFeedSettings(_Table):
 
 
 class ScoringSettings(_Table):
+    method: Annotated[Literal["percentile", "bands"],
+                      BeforeValidator(_choice("percentile", "bands"))]
     no_data_score: Score
     weights: WeightSettings
     scales: ScalesSettings

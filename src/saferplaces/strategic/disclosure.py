@@ -116,7 +116,7 @@ def public_view(data: dict[str, Any]) -> dict[str, Any]:
         if not sensitive:
             continue
         public_rows(cand["areas"], ("count", "previous"), threshold,
-                    derived=("rate", "harm_rate", "pct_change", "p_value", "p_adj"))
+                    derived=("rate", "per_hectare", "harm_rate", "pct_change", "p_value", "p_adj"))
         public_rows(m.get("breakdown", []), ("count", "previous"), threshold)
         rep = m["repeat"]
         for key in ("repeat_victims", "victims"):
@@ -153,7 +153,7 @@ def public_deep_dive(data: dict[str, Any], *, sensitive: bool) -> dict[str, Any]
             data["hotspots"]["hot"], data["hotspots"]["new"] = hot_and_new_cells(cells)
     if sensitive:
         public_rows(data["areas"], ("count", "previous"), threshold,
-                    derived=("rate", "harm_rate", "pct_change", "p_value", "p_adj"))
+                    derived=("rate", "per_hectare", "harm_rate", "pct_change", "p_value", "p_adj"))
         for rows in data["composition"].values():
             public_rows(rows, ("count", "last_year"), threshold, derived=("pct_change",))
     else:

@@ -63,6 +63,8 @@ from saferplaces.strategic.results import (
 )
 from saferplaces.strategic.scoring import (
     grid_axes,
+    measured_values,
+    percentile_scores,
     rank,
     risk_score,
     score_dimensions,
@@ -343,7 +345,16 @@ def _limitations(ctx: Context, public: float) -> list[str]:
         "Community concern and partnership capacity are partners' judgements, entered with "
         "their source; where none was entered a neutral default score is used.",
         "The scoring follows the spirit of MoRiLE (documented scales, weights, sensitivity) "
-        "but is not the licensed MoRiLE tool.",
+        "but is not the licensed MoRiLE tool."
+        + (" Measured dimensions are scored by each candidate's percentile among all "
+           "candidates, so a score says how a candidate compares with the others, not how "
+           "large it is on its own." if ctx.config.section("scoring")["method"] == "percentile"
+           else ""),
+        "Rates per 1,000 residents use the people who live in an area as the denominator. "
+        "Where few people live and many visit or work (a town centre, a retail park, a "
+        "station), that rate overstates the risk to any one person and puts such areas at the "
+        "top of nearly every list; read the incidents per hectare shown beside it, which does "
+        "not depend on who lives there.",
         f"In the public version, counts of 1 to {public:g} in sensitive categories (hate crime, "
         "domestic abuse, sexual offences, exploitation, modern slavery) are withheld for small "
         "areas, and no victim, complainant or address information is shown.",
@@ -475,9 +486,15 @@ def run_assessment(inputs: AssessmentInputs, config: AssessmentConfig) -> Assess
             if key not in known:
                 warnings.append(f"entered {label} score for unknown candidate {key!r} ignored")
 
+    by_dimension: dict[str, dict[str, tuple[float, int]]] = {c.id: {} for c in candidates}
+    if config.section("scoring")["method"] == "percentile":
+        values = {c.id: measured_values(measures[c.id]) for c in candidates}
+        for dim in ("volume", "harm", "concentration", "repeat", "vulnerability"):
+            for key, found in percentile_scores({k: v[dim] for k, v in values.items()}).items():
+                by_dimension[key][dim] = found
     scores = {c.id: score_dimensions(measures[c.id], {"concern": entered.concern.get(c.id),
                                                       "capacity": entered.capacity.get(c.id)},
-                                     config) for c in candidates}
+                                     config, by_dimension[c.id]) for c in candidates}
     warnings += apply_casework_feeds(scores, {c.id: measures[c.id].count for c in candidates},
                                      inputs.casework, config.data.get("casework_feeds", ()))
     plain_scores = {k: {d: s.score for d, s in v.items()} for k, v in scores.items()}

@@ -472,7 +472,9 @@ class AreaRow:
     ``count`` and ``previous`` (incidents this year and the year before), ``rate`` and
     ``harm_rate`` (incidents and harm units per 1,000 residents), ``pct_change`` (percent),
     ``p_value`` and ``p_adj`` (exact Poisson test; BH across areas), ``rank`` by rate (None
-    under ``assessment.min_area_incidents``)."""
+    under ``assessment.min_area_incidents``), and ``per_hectare`` (incidents per hectare of the
+    area's land, the measure to read beside the rate where few people live and many visit, as
+    in a town centre; None without an outline)."""
 
     code: str
     name: str
@@ -485,6 +487,7 @@ class AreaRow:
     p_value: float
     p_adj: float
     rank: int | None
+    per_hectare: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def num(v: Any) -> Any:
@@ -509,6 +512,8 @@ def area_table(ctx: Context, mask: np.ndarray) -> list[AreaRow]:
     harm = np.bincount(ctx.incident_area[mask & ctx.in_year & inside],
                        weights=w[mask & ctx.in_year & inside], minlength=k)
     pops = ctx.area_population
+    hectares = np.array([g.area / 10_000.0 if g is not None and not g.is_empty else np.nan
+                         for g in ctx.area_geometry_bng], dtype=float)
     p = ctest_equal(cur, prev)
     p_adj = benjamini_hochberg(p)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -529,7 +534,8 @@ def area_table(ctx: Context, mask: np.ndarray) -> list[AreaRow]:
             rate=None if np.isnan(rate[i]) else float(rate[i]),
             harm_rate=None if np.isnan(harm_rate[i]) else float(harm_rate[i]),
             pct_change=None if np.isnan(pct[i]) else float(pct[i]),
-            p_value=float(p[i]), p_adj=float(p_adj[i]), rank=ranks.get(i)))
+            p_value=float(p[i]), p_adj=float(p_adj[i]), rank=ranks.get(i),
+            per_hectare=(None if not hectares[i] > 0 else float(cur[i] / hectares[i]))))
     return rows
 
 

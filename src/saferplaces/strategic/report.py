@@ -108,6 +108,27 @@ def report_data(result: AssessmentResult | DeepDiveResult, *, public: bool) -> d
     return data if public else panel_view(data)
 
 
+def shown_ties(candidates: list[dict[str, Any]], n_priorities: int) -> list[dict[str, Any]]:
+    """Groups of candidates whose risk scores are equal as the report shows them (one decimal),
+    among the priorities and the first candidate after them, in rank order, with how the ranking
+    told them apart: the unrounded score, then the harm score, then the volume score, then the
+    candidate's id (``scoring.rank``)."""
+    ranked = sorted(candidates, key=lambda c: c["rank"])
+    watched = {c["id"] for c in ranked[: n_priorities + 1]}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in ranked:
+        groups.setdefault(f"{c['risk_score']:.1f}", []).append(c)
+    out = []
+    for shown, members in groups.items():
+        if len(members) < 2 or not watched & {c["id"] for c in members}:
+            continue
+        exact = len({round(c["risk_score"], 9) for c in members}) == 1
+        out.append({"score": shown, "names": [c["name"] for c in members],
+                    "broken_by": ("the harm score, then the volume score, then the candidate's "
+                                  "id" if exact else "the score before rounding")})
+    return out
+
+
 def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = False) -> str:
     """The report as one self-contained HTML page (images embedded as data URIs).
 
@@ -133,6 +154,7 @@ def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = Fal
         dimensions=DIMENSIONS, horizon=horizon, pestelo_labels=PESTELO_LABELS,
         priorities=[by_id[k] for k in data["priorities"]],
         top_areas=int(data["parameters"]["assessment"]["top_areas"]),
+        ties=shown_ties(data["candidates"], len(data["priorities"])),
     )
 
 

@@ -9,6 +9,11 @@ the licensed MoRiLE tool:
 - eight dimensions, each on a documented 1–5 scale with stated cut points (``default.toml``):
   volume, harm, trend, concentration, repeat victimisation, vulnerability, community concern
   (entered) and capacity gap (``6 - entered capacity``, as MoRiLE's organisational position);
+- with ``scoring.method = "percentile"`` (the default) the five measured dimensions score
+  ``1 + 4 * (r - 1) / (n - 1)``, ``r`` the candidate's rank (average rank for equal values,
+  ``scipy.stats.rankdata``) among the ``n`` candidates measured on that dimension: continuous,
+  so candidates that all pass the top cut are told apart (with ``"bands"`` they would all score
+  5 and tie); the band of the cuts is still named in each score's basis;
 - a dimension that cannot be measured scores ``scoring.no_data_score`` and is listed as a gap;
 - the risk score is ``100 * sum(w_d * (s_d - 1) / 4) / sum(w_d)`` (0 = lowest on every scale,
   100 = highest), ranked highest first (ties: harm score, then volume score, then id);
@@ -26,6 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scipy.stats import rankdata
+
 from saferplaces.strategic.config import DIMENSIONS, AssessmentConfig
 from saferplaces.strategic.measures import Measured
 from saferplaces.strategic.records import Record
@@ -37,6 +44,8 @@ __all__ = [
     "Sensitivity",
     "SensitivityMove",
     "grid_axes",
+    "measured_values",
+    "percentile_scores",
     "rank",
     "risk_score",
     "score_dimensions",
@@ -71,23 +80,49 @@ def trend_score(direction: str, pct_change: float | None, rise_cuts: Sequence[fl
     return 3 + sum(1 for c in rise_cuts if pct >= c)
 
 
+def measured_values(measures: Measured) -> dict[str, float | None]:
+    """The five measured dimensions' values of one candidate (None where not measured)."""
+    return {"volume": measures.rate, "harm": measures.harm_rate,
+            "concentration": measures.concentration, "repeat": measures.repeat_rate,
+            "vulnerability": measures.vulnerability_share}
+
+
+def percentile_scores(values: Mapping[str, float | None]) -> dict[str, tuple[float, int]]:
+    """``1 + 4 * (r - 1) / (n - 1)`` for each candidate with a value (``r`` its average rank
+    among the ``n`` values, lowest 1), with ``n``; fewer than two values: no scores."""
+    known = {k: float(v) for k, v in values.items() if v is not None and v == v}
+    if len(known) < 2:
+        return {}
+    ranks = rankdata(list(known.values()), method="average")
+    n = len(known)
+    return {k: (1.0 + 4.0 * (float(r) - 1.0) / (n - 1), n)
+            for k, r in zip(known, ranks, strict=True)}
+
+
 def score_dimensions(measures: Measured, entered: Mapping[str, Any],
-                     config: AssessmentConfig) -> dict[str, DimensionScore]:
+                     config: AssessmentConfig,
+                     percentiles: Mapping[str, tuple[float, int]] | None = None
+                     ) -> dict[str, DimensionScore]:
     """Scores 1–5 of every dimension for one candidate.
 
     ``measures`` gives ``rate``, ``harm_rate``, ``direction``, ``pct_change``,
     ``concentration``, ``repeat_rate``, ``vulnerability_share`` (all but direction may be None);
-    ``entered`` holds ``concern`` and ``capacity`` as ``EnteredScore`` or None.
+    ``entered`` holds ``concern`` and ``capacity`` as ``EnteredScore`` or None;
+    ``percentiles`` (dimension → (score, n), from :func:`percentile_scores` over every
+    candidate) replaces the band score of the measured dimensions it names.
     """
     no_data = float(config.section("scoring")["no_data_score"])
     defaults = config.section("scoring")["entered"]
     out: dict[str, DimensionScore] = {}
-    for dim, value in (("volume", measures.rate), ("harm", measures.harm_rate),
-                       ("concentration", measures.concentration),
-                       ("repeat", measures.repeat_rate),
-                       ("vulnerability", measures.vulnerability_share)):
+    for dim, value in measured_values(measures).items():
         scale = config.scale(dim)
         s = scale.score(value)
+        if s is not None and percentiles and dim in percentiles:
+            score, n = percentiles[dim]
+            out[dim] = DimensionScore(
+                dim, score, value, True,
+                f"{scale.measure} (band {s} of 5; percentile score among {n} candidates)")
+            continue
         out[dim] = DimensionScore(dim, float(s if s is not None else no_data), value,
                                   s is not None, scale.measure)
     rise_cuts = config.section("scoring")["scales"]["trend"]["rise_cuts"]

@@ -80,7 +80,8 @@ class GridPosition(_Strict):
 
 class AreaRow(_Strict):
     """One small area: counts, rate per 1,000 residents, change and its exact Poisson test;
-    ``rank`` is None for areas with too few incidents to rank."""
+    ``rank`` is None for areas with too few incidents to rank; ``per_hectare`` (incidents per
+    hectare) is absent from runs stored before it existed."""
 
     code: str
     name: str
@@ -93,6 +94,7 @@ class AreaRow(_Strict):
     p_value: float | None = None
     p_adj: float | None = None
     rank: int | None = None
+    per_hectare: float | None = None
 
 
 class Hotspots(_Strict):
