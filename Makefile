@@ -15,6 +15,7 @@ bench:
 	python benchmarks/assessment.py
 	python benchmarks/startup.py
 	python benchmarks/load.py
+	python benchmarks/pages.py
 
 demo:
 	saferplaces demo

@@ -15,17 +15,20 @@
 #     as the GOV.UK Design System advises for services off gov.uk.
 # Leaflet: leaflet.js, leaflet.css, its images and its BSD-2-Clause licence, unchanged except that
 # the sourceMappingURL comments are dropped (the source maps are not vendored).
+# Cytoscape.js (the intelligence network graph): cytoscape.min.js and its MIT licence, as published.
 set -euo pipefail
 
 GOVUK_FRONTEND_VERSION=5.14.0
 LEAFLET_VERSION=1.9.4
+CYTOSCAPE_VERSION=3.35.0
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 vendor="$root/src/saferplaces/web/static/vendor"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-(cd "$work" && npm pack --silent "govuk-frontend@$GOVUK_FRONTEND_VERSION" "leaflet@$LEAFLET_VERSION" >/dev/null)
+(cd "$work" && npm pack --silent "govuk-frontend@$GOVUK_FRONTEND_VERSION" "leaflet@$LEAFLET_VERSION" \
+    "cytoscape@$CYTOSCAPE_VERSION" >/dev/null)
 mkdir -p "$work/govuk" "$work/leaflet"
 tar -xzf "$work/govuk-frontend-$GOVUK_FRONTEND_VERSION.tgz" -C "$work/govuk"
 tar -xzf "$work/leaflet-$LEAFLET_VERSION.tgz" -C "$work/leaflet"
@@ -117,4 +120,21 @@ leaflet $LEAFLET_VERSION from the npm registry, written by scripts/vendor-assets
 leaflet.js: source map comment removed; otherwise as published.
 NOTE
 
-echo "Vendored govuk-frontend $GOVUK_FRONTEND_VERSION and leaflet $LEAFLET_VERSION into $vendor"
+# --- Cytoscape.js ------------------------------------------------------------------------------
+mkdir -p "$work/cytoscape"
+tar -xzf "$work/cytoscape-$CYTOSCAPE_VERSION.tgz" -C "$work/cytoscape"
+src="$work/cytoscape/package"
+dest="$vendor/cytoscape-$CYTOSCAPE_VERSION"
+rm -rf "$dest"
+mkdir -p "$dest"
+cp "$src/dist/cytoscape.min.js" "$src/LICENSE" "$dest/"
+if grep -q "sourceMappingURL" "$dest/cytoscape.min.js"; then
+    echo "cytoscape.min.js now has a source map comment; review scripts/vendor-assets.sh" >&2
+    exit 1
+fi
+cat > "$dest/VENDORED.txt" <<NOTE
+cytoscape $CYTOSCAPE_VERSION from the npm registry, written by scripts/vendor-assets.sh.
+cytoscape.min.js and LICENSE (MIT) as published.
+NOTE
+
+echo "Vendored govuk-frontend $GOVUK_FRONTEND_VERSION, leaflet $LEAFLET_VERSION and cytoscape $CYTOSCAPE_VERSION into $vendor"

@@ -38,6 +38,23 @@ def write_police_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
+#: Directories whose test files share session-scoped fixtures (a generated demo town and its
+#: assessment): under pytest-xdist they run on one worker so the town is built once.
+SHARED_SESSION_DIRECTORIES = ("strategic",)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group tests for pytest-xdist's ``--dist loadgroup`` (pyproject.toml addopts): a test file
+    runs on one worker, so its module-scoped fixtures (a town generated and loaded by the CLI, a
+    store) are built once, not once per worker; a directory in ``SHARED_SESSION_DIRECTORIES`` runs
+    on one worker for its session-scoped ones."""
+    for item in items:
+        parts = Path(item.nodeid.split("::")[0]).parts
+        shared = len(parts) > 2 and parts[1] in SHARED_SESSION_DIRECTORIES
+        item.add_marker(pytest.mark.xdist_group("/".join(parts[:2]) if shared else "/".join(parts)))
+
+
 @pytest.fixture
 def small_police_file(tmp_path: Path) -> Path:
     return write_police_csv(tmp_path / "2024-03" / "2024-03-essex-street.csv", COLCHESTER_ROWS)
@@ -51,3 +68,22 @@ def _audit_triggers_survive_test_flushes():
 
     with flush_keeping_audit_triggers():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _forget_kept_summaries():
+    """Summaries are kept until the store's data change, judged by row counts and newest ids;
+    two tests' stores can match on those, so nothing kept by one test may reach the next."""
+    yield
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    from django.core.cache import caches
+
+    from saferplaces.apps.explore.tables import forget
+    from saferplaces.apps.incidents import hotspots
+
+    caches["default"].clear()
+    forget()
+    hotspots._kept.clear()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -28,3 +31,33 @@ def ok(*args: str, home: Path) -> str:
     done = saferplaces(*args, home=home)
     assert done.returncode == 0, f"saferplaces {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
     return done.stdout + done.stderr
+
+
+_migrated: Path | None = None
+
+_MIGRATE_AND_CLOSE = """
+from django.db import connection
+from saferplaces.commands.common import setup_django
+setup_django()
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+connection.close()
+"""
+
+
+def with_migrated_store(home: Path) -> Path:
+    """``home`` with a store that has every migration applied, as the first command run there
+    leaves it. Each process would otherwise spend seconds migrating an empty file, so the store is
+    migrated once per test process (in a fresh process, as ``saferplaces`` does) and copied.
+    Tests of what a first run on an empty folder does must not use this."""
+    global _migrated
+    if _migrated is None:
+        folder = Path(tempfile.mkdtemp(prefix="saferplaces-migrated-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        done = subprocess.run([sys.executable, "-c", _MIGRATE_AND_CLOSE], env=environment(folder), cwd=folder,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        _migrated = folder / "store.sqlite3"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated, home / "store.sqlite3")
+    return home

@@ -11,11 +11,13 @@ from saferplaces.commands.agency import agency
 from saferplaces.commands.analyse import evaluate, trends
 from saferplaces.commands.assess import assess, deep_dive, monitor, street_weeks_command, worker
 from saferplaces.commands.audit import audit
+from saferplaces.commands.briefing import briefing
 from saferplaces.commands.casereview import case_review
 from saferplaces.commands.check import check
 from saferplaces.commands.data import areas, ingest, status
 from saferplaces.commands.dataprotection import retention, sar
 from saferplaces.commands.demo import demo, generate
+from saferplaces.commands.intelligence import intelligence
 from saferplaces.commands.reminders import reminders
 from saferplaces.commands.repeats import repeats
 from saferplaces.commands.spatial import hotspots, near_repeat
@@ -43,6 +45,8 @@ main.add_command(repeats)
 main.add_command(case_review)
 main.add_command(sar)
 main.add_command(retention)
+main.add_command(intelligence)
+main.add_command(briefing)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

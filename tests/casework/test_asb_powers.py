@@ -352,8 +352,20 @@ def test_closure_order_itself_lasts_at_most_three_months():
 # --- The engine and its configuration ----------------------------------------------------------
 
 def test_an_action_about_the_wrong_kind_of_party_is_a_programming_error():
-    with pytest.raises(ValueError, match="civil injunction is about a person, not body"):
-        validate(CivilInjunction(party=SHOP, on=TODAY))
+    with pytest.raises(ValueError, match="civil injunction is about a person or a body, not premises"):
+        validate(CivilInjunction(party=FLAT, on=TODAY))
+
+
+@pytest.mark.parametrize("action", [
+    CivilInjunction(party=SHOP, on=TODAY),
+    CriminalBehaviourOrder(party=SHOP, on=TODAY),
+    AcceptableBehaviourContract(party=SHOP, on=TODAY),
+])
+def test_injunction_cbo_and_contract_are_refused_for_a_body(action):
+    refusals = validate(action)
+    assert [r.rule for r in refusals] == ["powers.about_a_body"]
+    assert "is about a person, never a body" in refusals[0].message
+    assert "s.43(1)" in refusals[0].source
 
 
 def test_refuse_unlawful_raises_naming_the_first_rule():
@@ -413,8 +425,8 @@ def test_a_community_protection_warning_to_a_person_under_16_is_refused():
     assert keys(refusals) == ["cpw.min_age"]
     assert refusals[0].message == (
         "A Community Protection Warning is for a person aged 16 or over, or a body, since no "
-        "notice can follow it for anyone younger (2014 Act s.43(1); statutory guidance — to "
-        "verify): this person is 14 on 1 September 2026.")
+        "notice can follow it for anyone younger (2014 Act s.43(1) with s.43(5)(a); statutory "
+        "guidance — to verify): this person is 14 on 1 September 2026.")
 
 
 def test_a_community_protection_warning_to_a_16_year_old_or_a_body_is_allowed():

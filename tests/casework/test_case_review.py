@@ -56,8 +56,8 @@ def test_complaint_made_more_than_a_month_after_the_behaviour_does_not_qualify()
     assert why.complaint is late
     assert why.reason == (
         "made 33 days after the behaviour on 10 May 2026: a qualifying complaint is made within "
-        "1 month of the behaviour (2014 Act s.104(11) (per the Act's explanatory notes: to "
-        "verify))")
+        "1 month of the behaviour (2014 Act s.104(11) (per the Act's explanatory notes, para "
+        "231; the subsection's text: to verify))")
 
 
 def test_complaint_made_exactly_one_month_after_the_behaviour_qualifies():

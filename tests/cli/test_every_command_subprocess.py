@@ -67,6 +67,9 @@ COVERED = {
     "reminders",
     "repeats holder", "repeats propose",  # their own fresh-process tests: tests/apps/repeats/test_cli.py
     "case-review figures",  # its fresh-process test: tests/apps/casereview/test_reviews.py
+    "briefing",  # its fresh-process test: tests/apps/hiddenharms/test_briefing_command.py
+    "intelligence import",  # its fresh-process test: tests/apps/intelligence/test_import.py
+    "areas names",  # its fresh-process test: tests/apps/incidents/test_area_names.py
 }
 
 
@@ -131,9 +134,15 @@ def test_near_repeat_runs_in_a_fresh_process(town):
     run_ok(town, "near-repeat", "--distance-bands", "0,100,200", "--time-bands", "0,7,14", "--iterations", "19")
 
 
-def test_assess_writes_its_json_report(town):
-    run_ok(town, "assess", "--out", str(town["home"] / "report"), "--format", "json")
+def test_assess_writes_its_json_report_and_the_editable_word_version(town):
+    import docx
+
+    printed = run_ok(town, "assess", "--out", str(town["home"] / "report"), "--format", "json,docx")
     assert list((town["home"] / "report").glob("*.json"))
+    (word,) = (town["home"] / "report").glob("*-panel.docx")
+    assert f"Written {word}" in " ".join(printed.split())
+    header = [p.text for p in docx.Document(str(word)).sections[0].header.paragraphs]
+    assert header[0] == "OFFICIAL-SENSITIVE" and "SYNTHETIC DATA" in header
 
 
 def test_deep_dive_monitor_and_street_weeks_run_in_fresh_processes(town):

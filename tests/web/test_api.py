@@ -162,7 +162,8 @@ def test_a_token_made_on_the_token_page_signs_in_the_api(partnership, signed_in_
                    "kind": "council"},
         "role": "analyst", "role_label": "Analyst", "site_administrator": False,
         "capabilities": ["assessments.run", "assessments.view", "incidents.push",
-                         "incidents.view", "incidents.view_sensitive_locations"],
+                         "incidents.view", "incidents.view_sensitive_locations",
+                         "operations.record"],
     }
 
 
@@ -320,7 +321,7 @@ def test_a_run_in_detail_carries_its_result_in_brief_and_its_report_links(
     assert summary["warnings"] == [
         "entered community concern score for unknown candidate 'theme:old' ignored"]
     links = {(r["version"], r["format"]): r["url"] for r in annual["reports"]}
-    assert set(links) == {(v, f) for v in ("panel", "public") for f in ("html", "pdf", "json")}
+    assert set(links) == {(v, f) for v in ("panel", "public") for f in ("html", "pdf", "json", "docx")}
     public_json = browser.get(links[("public", "json")])
     assert public_json.status_code == 200 and public_json.content == b'{"public": true}'
 

@@ -77,7 +77,7 @@ def test_map_draws_markers_and_outlines_without_tiles_or_script_errors(
             # The filter form is a plain GET form: choosing a category reloads with one marker.
             page.select_option("#category", "Shoplifting")
             page.click("button:has-text('Show on map')")
-            page.wait_for_url("**/map/?month=2024-03&category=Shoplifting&source=police-uk")
+            page.wait_for_url("**/map/?month=2024-03&category=Shoplifting&source=police-uk&*")
             expect(page.locator("#map-status")).to_contain_text("drawn", timeout=15_000)
             assert page.locator("path.sp-incident").count() == 1
         finally:

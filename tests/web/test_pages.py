@@ -174,9 +174,11 @@ def test_empty_tile_setting_reaches_the_map_as_no_tiles(client, small_store, set
 
 
 def test_map_page_on_an_empty_store(client):
+    """No incident layers and no time slider; the map stays for the other layers (case
+    places, PSPO zones...), which ``test_map_layers.py`` tests."""
     html = page(client, "/map/")
     assert "There are no incidents to map yet." in html
-    assert "leaflet.js" not in html
+    assert 'id="layer-incidents"' not in html and 'id="month-range"' not in html
 
 
 # --- GeoJSON ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.process import environment
+from tests.process import environment, with_migrated_store
 
 from saferplaces.web.server import AccessLog, is_loopback
 
@@ -141,20 +141,6 @@ def test_serve_answers_logs_nothing_personal_and_stops_cleanly_on_sigterm(server
         served.stop()
 
 
-def test_serve_stops_the_worker_and_fails_when_the_server_cannot_start(tmp_path):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        served = Served(tmp_path, taken.getsockname()[1], "--server", "waitress")
-        try:
-            assert served.process.wait(timeout=60) != 0
-            served.reader.join(timeout=5)
-            assert "the web server stopped by itself" in served.printed
-            assert gone(served.pid_of("background worker"))
-        finally:
-            served.stop()
-
-
 #: Settings safe for a shared deployment; each case below changes one of them.
 SHARED_SAFE = {"SAFERPLACES_SECRET_KEY": GOOD_KEY, "SAFERPLACES_HTTPS": "true",
                "SAFERPLACES_ALLOWED_HOSTS": "saferplaces.example.gov.uk"}
@@ -168,6 +154,21 @@ REFUSED_OFF_THIS_MACHINE = {
     "SAFERPLACES_ALLOWED_HOSTS": {"SAFERPLACES_ALLOWED_HOSTS": "*"},
     "SAFERPLACES_HTTPS": {"SAFERPLACES_HTTPS": "false"},
 }
+
+
+def test_serve_stops_the_worker_and_fails_when_the_server_cannot_start(tmp_path):
+    # Safe settings for a shared site, on an address this machine does not have (TEST-NET-1,
+    # RFC 5737): everything starts, then the server cannot listen.
+    env = serve_env(with_migrated_store(tmp_path), SHARED_SAFE)
+    served = Served(tmp_path, free_port(), "--server", "waitress", "--host", "192.0.2.1", env=env)
+    try:
+        assert served.process.wait(timeout=120) != 0
+        served.reader.join(timeout=5)
+        assert "the web server stopped by itself" in served.printed
+        assert "cannot listen on 192.0.2.1" in served.printed and "Traceback" not in served.printed
+        assert gone(served.pid_of("background worker"))
+    finally:
+        served.stop()
 
 
 def serve_env(home: Path, changed: dict[str, str | None]) -> dict[str, str]:
@@ -251,3 +252,86 @@ def test_the_access_log_escapes_what_a_request_could_forge(caplog):
         access.removeHandler(caplog.handler)
     (line,) = [record.getMessage() for record in caplog.records]
     assert re.fullmatch(r"GET /x%0A2026-01-01%20GET%20/forged%20200%200%201ms%1B%5B31m 404 8 \d+ms", line), line
+
+
+def left_running(home: Path) -> list[str]:
+    """Processes still running in ``home`` (``serve``'s children run where it was started), as
+    "pid command"; Linux's /proc answers, and psutil where there is no /proc."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    found = []
+    if psutil is not None:
+        for process in psutil.process_iter(["pid", "cwd", "cmdline"]):
+            if process.info["cwd"] == str(home):
+                found.append(f"{process.info['pid']} {' '.join(process.info['cmdline'] or [])}")
+        return found
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.readlink(entry / "cwd") == str(home):
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                found.append(f"{entry.name} {command}")
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
+def wait_until_none_left(home: Path, seconds: float) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while (running := left_running(home)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return running
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/cwd").exists(), reason="needs Linux's /proc")
+
+
+@needs_proc
+@pytest.mark.parametrize("command", [["serve"], ["demo", "--dir", "town"]])
+def test_a_busy_port_stops_before_anything_starts_and_names_a_free_port(command, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "saferplaces.cli", *command, "--port", str(port)],
+                              env=environment(tmp_path), cwd=tmp_path, capture_output=True, text=True,
+                              timeout=60)
+    assert done.returncode != 0, done.stdout + done.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in done.stderr
+    suggested = re.search(rf"saferplaces {command[0]} --port (\d+)", done.stderr)
+    assert suggested and int(suggested.group(1)) > port, done.stderr
+    assert "Traceback" not in done.stderr and "Serving" not in done.stdout
+    assert not (tmp_path / "town").exists()  # the demo loads nothing it could not serve
+    assert left_running(tmp_path) == []
+
+
+@needs_proc
+def test_sigterm_stops_every_process_serve_started(tmp_path):
+    served = Served(with_migrated_store(tmp_path), free_port(), "--server", "gunicorn", "--workers", "2")
+    try:
+        served.wait_until_answering()
+        started = left_running(tmp_path)
+        assert len(started) >= 4, started  # serve, gunicorn and its two workers, the task worker
+        served.process.send_signal(signal.SIGTERM)
+        assert served.process.wait(timeout=30) == 0, served.printed
+        assert wait_until_none_left(tmp_path, 10) == [], served.printed
+    finally:
+        served.stop()
+
+
+@needs_proc
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's")
+def test_serve_killed_outright_takes_its_server_and_worker_with_it(tmp_path):
+    served = Served(with_migrated_store(tmp_path), free_port(), "--server", "waitress")
+    try:
+        served.wait_until_answering()
+        assert len(left_running(tmp_path)) == 3  # serve, waitress, the task worker
+        served.process.kill()  # no chance to stop anything itself
+        served.process.wait(timeout=10)
+        # (gone() cannot tell: an orphan's zombie lingers until whatever adopted it reaps it)
+        assert wait_until_none_left(tmp_path, 20) == [], served.printed
+    finally:
+        served.stop()

@@ -90,6 +90,7 @@ class Key(StrEnum):
     CLOSURE_ORDER_MONTHS = "closure.order_max_months"
     CLOSURE_TOTAL_MONTHS = "closure.order_total_max_months"
     REVIEW_HORIZON = "records.review_horizon_years"
+    ABOUT_A_BODY = "powers.about_a_body"
 
 
 ACT = "Anti-social Behaviour, Crime and Policing Act 2014"
@@ -170,8 +171,10 @@ def validate(action: Action, history: Iterable[Action] = (), *,
              rules: Rules | None = None) -> list[Refusal]:
     """Every rule ``action`` breaks, judged by the law in force on its day with the earlier
     actions about the same party in ``history`` (other parties' actions are ignored). An
-    action about the wrong kind of party (an injunction against a body) is a ValueError: the
-    form that builds it should not offer that choice."""
+    action about a kind of party no power of its kind can concern (an injunction against
+    premises) is a ValueError: the form that builds it should not offer that choice. An action
+    about a body (a company or organisation) is refused under ``powers.about_a_body`` unless
+    its kind is one the law file lists (:func:`_body_refusal`)."""
     in_force = rules if rules is not None else shipped()
     check = _Check(in_force, action.day)
     wrong_kind = _needs_kind(action, _PARTY_KINDS[type(action)])
@@ -180,12 +183,34 @@ def validate(action: Action, history: Iterable[Action] = (), *,
     too_early = _before_commencement(action, in_force)
     if too_early is not None:
         return [too_early]
+    not_for_a_body = _body_refusal(action, check)
+    if not_for_a_body is not None:
+        return [not_for_a_body]
     earlier = [past for past in history
                if past is not action and past.party.key == action.party.key
                and past.day <= action.day and _before_commencement(past, in_force) is None]
     _horizon(action, check)
     _CHECKS[type(action)](action, check, earlier)
     return check.refusals
+
+
+def _body_refusal(action: Action, check: _Check) -> Refusal | None:
+    """The 2014 Act lets a Community Protection Warning or Notice (and its fixed penalty) be
+    given to "a person aged 16 or over, or a body" (s.43(1)); an injunction (s.1), a Criminal
+    Behaviour Order (s.22) and a dispersal direction (s.35) are about individuals. The powers
+    that may be about a body are the law file's ``powers.about_a_body`` list (their labels);
+    age rules apply to persons only."""
+    if action.party.kind != "body":
+        return None
+    allowed = check.value(Key.ABOUT_A_BODY)
+    if action.label in allowed:
+        return None
+    listed = ", ".join(allowed) if allowed else "none"
+    article = "An" if action.label[0].lower() in "aeiou" else "A"
+    check.refuse(Key.ABOUT_A_BODY, f"{article} {action.label} is about a person, never a body "
+                 "(a company or organisation)",
+                 f"the powers that may be about a body are: {listed}")
+    return check.refusals.pop()
 
 
 def commencement(kind: type[Action], rules: Rules) -> datetime.date | None:
@@ -242,14 +267,14 @@ def refuse_unlawful(action: Action, history: Iterable[Action] = (), *,
 
 _PARTY_KINDS: dict[type[Action], tuple[str, ...]] = {
     WarningLetter: ("person", "body"),
-    AcceptableBehaviourContract: ("person",),
+    AcceptableBehaviourContract: ("person", "body"),
     CommunityProtectionWarning: ("person", "body"),
     CommunityProtectionNotice: ("person", "body"),
     FixedPenaltyNotice: ("person", "body"),
-    CivilInjunction: ("person",),
-    CriminalBehaviourOrder: ("person",),
+    CivilInjunction: ("person", "body"),
+    CriminalBehaviourOrder: ("person", "body"),
     DispersalAuthorisation: ("locality",),
-    DispersalDirection: ("person",),
+    DispersalDirection: ("person", "body"),
     ClosureNotice: ("premises",),
     ClosureOrder: ("premises",),
     ClosureOrderExtension: ("premises",),

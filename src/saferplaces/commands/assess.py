@@ -9,14 +9,16 @@ import click
 from saferplaces.commands.common import check_month, out
 from saferplaces.periods import default_period
 
-FORMATS = ("html", "pdf", "json")
+FORMATS = ("html", "pdf", "json", "docx")
+#: A deep dive has no Word version.
+DEEP_DIVE_FORMATS = ("html", "pdf", "json")
 
 
-def _formats(value: str) -> tuple[str, ...]:
+def _formats(value: str, allowed: tuple[str, ...] = FORMATS) -> tuple[str, ...]:
     chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f for f in chosen if f not in allowed]
     if unknown or not chosen:
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)}, separated by commas", param_hint="--format")
+        raise click.BadParameter(f"choose from {', '.join(allowed)}, separated by commas", param_hint="--format")
     return chosen
 
 
@@ -44,7 +46,8 @@ def assessment_year(first_month: str | None, last_month: str | None) -> tuple[st
               help="TOML file overriding the default themes, scoring weights and thresholds.")
 @click.option("--out", "out_dir", default="assessment", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the report files.")
-@click.option("--format", "formats", default="html,pdf,json", show_default=True, help="Report formats.")
+@click.option("--format", "formats", default="html,pdf,json", show_default=True,
+              help="Report formats: html, pdf, json, docx (an editable Word document).")
 @click.option("--public", is_flag=True, help="Write the public version: no case or intelligence data, small counts suppressed.")
 def assess(first_month: str | None, last_month: str | None, config_path: Path | None, out_dir: Path,
            formats: str, public: bool) -> None:
@@ -77,6 +80,13 @@ def assess(first_month: str | None, last_month: str | None, config_path: Path | 
         path = out_dir / report.filename
         path.write_bytes(bytes(report.content))
         out.print(f"Written {path}")
+    if "docx" in chosen and run.result:
+        from saferplaces.strategic.docx_report import render_docx
+
+        version = "public" if public else "panel"
+        path = out_dir / f"assessment-{first_month}-to-{last_month}-{version}.docx"
+        path.write_bytes(render_docx(run.result, public=public))
+        out.print(f"Written {path}")
     result = run.result or {}
     names = {c["id"]: c.get("name", c["id"]) for c in result.get("candidates", [])}
     out.print(f"Assessment {first_month} to {last_month} (run {run.pk}"
@@ -99,7 +109,7 @@ def deep_dive(topic: str, first_month: str | None, last_month: str | None, out_d
     police-uk:shoplifting) over any period: the quarterly assessment model. Kept in the database."""
     from saferplaces.commands.common import progress_bars, setup_django
 
-    chosen = _formats(formats)
+    chosen = _formats(formats, DEEP_DIVE_FORMATS)
     setup_django()
     first_month, last_month = assessment_year(first_month, last_month)
     from saferplaces.apps.assessments.models import AssessmentRun, ReportFile, RunKind
@@ -138,10 +148,16 @@ def monitor(first_month: str | None, last_month: str | None) -> None:
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
     out.print(f"Priorities from the assessment {run.first_month} to {run.last_month}; months {first_month} to {last_month}")
+    if result.target_from:
+        out.print(f"Targets apply from {result.target_from}: earlier months are shown, not judged")
     rows = [{"priority": p.name, "measure": p.measure, "target %": p.change_pct, "to date": p.ytd_actual,
-             "target to date": p.ytd_target, "last year": p.ytd_last_year, "status": p.status}
+             "target to date": p.ytd_target, "last year": p.ytd_last_year, "status": p.status,
+             "months compared": p.compared or "none yet"}
             for p in result.priorities]
     print_frame(pd.DataFrame(rows), "Monitoring", float_format=".0f")
+    waiting = [p.name for p in result.priorities if p.status == "before the target period"]
+    if waiting:
+        out.print(f"Before the target period (not judged): {', '.join(waiting)}")
     for warning in result.warnings:
         out.print(f"[yellow]{warning}[/yellow]")
 

@@ -130,6 +130,26 @@ def areas_import(file: Path, kind: str, name_field: str | None, code_field: str 
               f"{result.links} incident-area links.")
 
 
+@areas.command("names")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", required=True, type=click.Choice(AREA_KINDS), help="What these areas are.")
+def areas_names(file: Path, kind: str) -> None:
+    """Name areas as the reports should: a CSV of code,name rows for one kind of area."""
+    setup_django()
+    from saferplaces.apps.incidents.names import import_area_names
+    from saferplaces.ingest.errors import IngestError
+
+    try:
+        result = import_area_names(file, kind)
+    except IngestError as exc:
+        raise click.ClickException(f"{exc}. Nothing was written.") from None
+    out.print(f"{kind}: {result.renamed} areas renamed, {result.unchanged} already so named.")
+    if result.unknown:
+        shown = ", ".join(result.unknown[:10]) + (" ..." if len(result.unknown) > 10 else "")
+        out.print(f"{len(result.unknown)} codes in the file match no imported {kind} "
+                  f"and were skipped: {shown}")
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (documented in the README).")
 def status(as_json: bool) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from saferplaces.commands.common import out, progress_bars, setup_django
-from saferplaces.commands.web import serve_with_worker
+from saferplaces.commands.web import refuse_if_port_busy, serve_with_worker
 from saferplaces.progress import Progress
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ def demo(directory: Path, seed: int, no_serve: bool, port: int, no_2fa: bool) ->
 
     if no_2fa:
         _switch_off_two_factor()
+    if not no_serve:  # before minutes of loading, not after
+        refuse_if_port_busy(DEMO_HOST, port, "demo")
     setup_django()
     with progress_bars() as progress:
         if not (directory / "ground_truth.json").exists():
@@ -87,7 +89,7 @@ def demo(directory: Path, seed: int, no_serve: bool, port: int, no_2fa: bool) ->
         out.print(str(make_more(directory)), highlight=False)
     print_demo_people(accounts, f"http://{DEMO_HOST}:{port}/")
     if not no_serve:
-        serve_with_worker(DEMO_HOST, port)
+        serve_with_worker(DEMO_HOST, port, command="demo")
 
 
 def _switch_off_two_factor() -> None:

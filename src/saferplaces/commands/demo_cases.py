@@ -23,6 +23,11 @@ so nobody signs in as them; each change's audit event names the officer). People
 invented; each record says it is synthetic. Nothing is copied from a person's address into a
 place.
 
+Case records are shared case work, not intelligence: no case, place, person or note carries the
+county line's intelligence names (its line name, the nominals' pseudonyms, its deal-line numbers
+or the intelligence's address labels, ``commands/demo_intelligence.py``). Cases say "county
+line"; a cuckooed address is a place named by its building ("Flat, Church Court").
+
 Running the demo again adds nothing: the cases carry a marker in their summary, and when it is
 found the casework is left as it is. Everything is made in one transaction, so an interrupted
 run leaves none of it.
@@ -39,7 +44,8 @@ from typing import Any
 
 from saferplaces.commands.demo_people import DEMO, DEMO_AGENCIES
 
-__all__ = ["DEMO_OFFICERS", "DUPLICATE_SET", "MARKER", "DemoCases", "make_demo_cases"]
+__all__ = ["DEMO_OFFICERS", "DUPLICATE_SET", "MARKER", "DemoCases", "case_place_name",
+           "make_demo_cases"]
 
 #: Written into every demo case's summary: how a later run knows the casework is there.
 MARKER = "Synthetic demo case (saferplaces demo)"
@@ -87,6 +93,15 @@ class DemoCases:
             return "Demo cases already present: nothing added."
         return (f"Demo cases made: {self.cases} cases, {self.people} synthetic people "
                 f"(220 for the duplicate check), {self.places} places, in {self.seconds:.1f} s.")
+
+
+def case_place_name(address: str) -> str:
+    """The case wording of a planted address: its parts without the house and flat numbers
+    ("Flat 7, 47 Church Court" is "Flat, Church Court (synthetic)"), so the place never carries
+    the intelligence's address label (module docstring)."""
+    parts = [" ".join(word for word in part.split() if not any(c.isdigit() for c in word))
+             for part in address.split(",")]
+    return ", ".join(part for part in parts if part) + " (synthetic)"
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -338,19 +353,18 @@ class _Builder:
         line = self.truth.get("county_line") or {}
         nominals = {n["ref"]: n for n in line.get("nominals", [])}
         addresses = line.get("cuckooed_addresses", [])
-        places = [self.place("police", a["address"], a["easting"], a["northing"],
-                             description=f"Cuckooed address ({a['ref']}) of {line.get('name', 'the county line')}, "
-                                         f"{a['cuckooed_from']} to {a['cuckooed_to']} (synthetic).")
+        places = [self.place("police", case_place_name(a["address"]), a["easting"], a["northing"],
+                             description=f"Cuckooed address, {a['cuckooed_from']} to "
+                                         f"{a['cuckooed_to']} (synthetic).")
                   for a in addresses]
         children = [n for n in nominals.values() if int(n["age"]) < 18]
         adults = [n for n in nominals.values() if int(n["age"]) >= 18]
-        name = line.get("name", "the county line")
         child_case = self.case("police", "exploitation",
-                               f"Child criminal exploitation: {name}",
-                               f"{len(children)} children running drugs for {name}; "
-                               "deal lines in the Ofcom drama range.", risk="high")
+                               "Child criminal exploitation (county line)",
+                               f"{len(children)} children running drugs for a county line.",
+                               risk="high")
         for nominal in children:
-            child = self.person("police", age=int(nominal["age"]), aliases=(nominal["pseudonym"],),
+            child = self.person("police", age=int(nominal["age"]),
                                 vulnerabilities=("exploitation",))
             self.party(child_case, child, "nominal")
         carer = self.person("police", age=44, consent=True)
@@ -365,9 +379,10 @@ class _Builder:
                   agency="council", user=self.practitioner, due_in_days=-1)
 
         cuckoo_case = self.case("police", "exploitation",
-                                "Cuckooed addresses: " + "; ".join(a["address"].split(", ")[-1]
-                                                                   for a in addresses),
-                                f"{len(addresses)} homes taken over by {name}; resident victims "
+                                "Cuckooed addresses: " + "; ".join(
+                                    case_place_name(a["address"]).split(", ")[-1]
+                                    .removesuffix(" (synthetic)") for a in addresses),
+                                f"{len(addresses)} homes taken over by a county line; resident victims "
                                 "supported, adult nominals investigated.", risk="high")
         for n, address in enumerate(addresses):
             resident = self.person("police", age=52 - 9 * n, consent=n == 0, locked_down=n == 1,
@@ -376,7 +391,7 @@ class _Builder:
             self.party(cuckoo_case, resident, "vulnerable-person")
             self.incidents(cuckoo_case, source="local", source_ref__in=address.get("local_refs", []))
         for nominal in adults:
-            adult = self.person("police", age=int(nominal["age"]), aliases=(nominal["pseudonym"],),
+            adult = self.person("police", age=int(nominal["age"]),
                                 locked_down=nominal.get("role") == "line holder")
             self.party(cuckoo_case, adult, "alleged-perpetrator")
         for place in places:

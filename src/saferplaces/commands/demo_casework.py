@@ -23,6 +23,9 @@ BUILDERS: tuple[str, ...] = (
     "saferplaces.commands.demo_repeats:make",
     "saferplaces.commands.demo_hate:make",
     "saferplaces.commands.demo_slavery:make",
+    "saferplaces.commands.demo_operations:make",
+    "saferplaces.commands.demo_pspo:make",
+    "saferplaces.commands.demo_intelligence:make",
 )
 
 

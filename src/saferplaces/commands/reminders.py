@@ -14,7 +14,8 @@ from saferplaces.commands.common import out, setup_django
 
 @click.command("reminders")
 @click.option("--day", default=None, metavar="YYYY-MM-DD",
-              help="Remind as on this day instead of today (to catch up a missed day).")
+              help="Remind as on this day instead of today, to catch up a missed day: today or "
+                   "earlier (a later day is refused).")
 @click.option("--schedule", is_flag=True,
               help="Also queue a daily run for the background worker (`saferplaces worker`), "
                    "each morning at 06:00, unless one is already queued.")
@@ -28,7 +29,16 @@ def reminders(day: str | None, schedule: bool) -> None:
         except ValueError:
             raise click.BadParameter(f"{day!r} is not a date YYYY-MM-DD", param_hint="--day") from None
     setup_django()
+    from django.utils import timezone
+
     from saferplaces.apps.cases.reminders import schedule_reminders, send_reminders
+
+    # the other apps' checks (PSPO reviews, intelligence alerts) look at the store as it is now,
+    # so reminders labelled for a day still to come would mix that day with today's records
+    today = timezone.localdate()
+    if when is not None and when > today:
+        raise click.BadParameter(f"{when:%-d %B %Y} has not come yet: give today ({today:%-d %B %Y}) "
+                                 "or an earlier day", param_hint="--day")
 
     run = send_reminders(when)
     out.print(f"Reminders for {run.day:%-d %B %Y}: {run.sent} sent, {run.already} already sent "

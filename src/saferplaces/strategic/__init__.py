@@ -32,8 +32,8 @@ if TYPE_CHECKING:
         render_deep_dive_html,
         render_html,
         render_pdf,
-        write_reports,
     )
+    from saferplaces.strategic.report_files import write_reports
     from saferplaces.strategic.results import AssessmentResult, CandidateResult
     from saferplaces.strategic.streetweek import StreetWeekArea, StreetWeekResult, street_weeks
 
@@ -48,7 +48,7 @@ _MODULE_OF: dict[str, str] = {
     "HorizonItem": "inputs", "Period": "inputs", "Recommendation": "inputs", "Target": "inputs",
     "MonitoringResult": "monitor", "PriorityMonitor": "monitor", "monitoring": "monitor",
     "render_deep_dive_html": "report", "render_html": "report", "render_pdf": "report",
-    "write_reports": "report",
+    "write_reports": "report_files",
     "AssessmentResult": "results", "CandidateResult": "results",
     "StreetWeekArea": "streetweek", "StreetWeekResult": "streetweek",
     "street_weeks": "streetweek",

@@ -30,6 +30,8 @@ __all__ = [
     "AssessmentConfig",
     "ConfigError",
     "ConfigModel",
+    "MARKINGS",
+    "ReportSettings",
     "Scale",
     "Selector",
     "SelectorSettings",
@@ -366,6 +368,88 @@ class ScoringSettings(_Table):
     sensitivity: SensitivitySettings
 
 
+#: The protective markings of the Government Security Classifications (Cabinet Office, 2014,
+#: updated 2023) a partnership report may carry: OFFICIAL, and OFFICIAL with the SENSITIVE
+#: handling caveat. The markings the GSC retired in April 2014 are refused with that reason;
+#: SECRET and TOP SECRET material does not belong in this software.
+MARKINGS: tuple[str, ...] = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+RETIRED_MARKINGS: tuple[str, ...] = ("RESTRICTED", "PROTECT", "CONFIDENTIAL", "UNCLASSIFIED")
+
+
+def _marking(v: Any) -> str:
+    if not isinstance(v, str):
+        raise _refuse("must be 'OFFICIAL' or 'OFFICIAL-SENSITIVE'", v)
+    given = " ".join(v.upper().replace("_", "-").split()).replace("OFFICIAL SENSITIVE",
+                                                                  "OFFICIAL-SENSITIVE")
+    if given in MARKINGS:
+        return given
+    if given in RETIRED_MARKINGS:
+        raise PydanticCustomError("config", "{text}", {"text": (
+            f"{v!r} is not a marking in use: the Government Security Classifications retired "
+            "it in April 2014; use 'OFFICIAL' or 'OFFICIAL-SENSITIVE'")})
+    raise _refuse("must be 'OFFICIAL' or 'OFFICIAL-SENSITIVE' (Government Security "
+                  "Classifications; SECRET and TOP SECRET material does not belong here)", v)
+
+
+def _date_or_empty(v: Any) -> str:
+    import datetime as dt
+
+    if not isinstance(v, str):
+        raise _refuse("must be a date as \"YYYY-MM-DD\", or \"\" for the day it is written", v)
+    if v.strip():
+        try:
+            dt.date.fromisoformat(v.strip())
+        except ValueError:
+            raise _refuse("must be a date as \"YYYY-MM-DD\", or \"\" for the day it is "
+                          "written", v) from None
+    return v.strip()
+
+
+def _file_or_empty(kind: str, suffixes: tuple[str, ...], magic: tuple[bytes, ...],
+                   max_bytes: int) -> Callable[[Any], str]:
+    """A path to an existing file of ``kind`` (checked by its first bytes, not only its name),
+    or "" for none."""
+    def check(v: Any) -> str:
+        if not isinstance(v, str):
+            raise _refuse(f"must be the path of a {kind} file, or \"\" for none", v)
+        if not v.strip():
+            return ""
+        p = Path(v.strip()).expanduser()
+        if p.suffix.lower() not in suffixes:
+            raise _refuse(f"must be a {kind} file ({', '.join(suffixes)})", v)
+        if not p.is_file():
+            raise _refuse("names no file that exists", v)
+        if p.stat().st_size > max_bytes:
+            raise _refuse(f"must be a file of at most {max_bytes // 1_000_000} MB", v)
+        with p.open("rb") as fh:
+            head = fh.read(8)
+        if not any(head.startswith(m) for m in magic):
+            raise _refuse(f"is not a {kind} file", v)
+        return str(p)
+    return check
+
+
+OptionalText = Annotated[str, BeforeValidator(lambda v: v if v == "" else _text(v))]
+
+
+class ReportSettings(_Table):
+    """``[report]``: who the report is from and its protective marking (identity on the cover
+    and on every page); the logo and the Word template are files on this machine, read when the
+    report is written (never fetched over the network)."""
+
+    partnership: Text
+    logo: Annotated[str, BeforeValidator(_file_or_empty(
+        "PNG or JPEG image", (".png", ".jpg", ".jpeg"), (b"\x89PNG", b"\xff\xd8\xff"),
+        2_000_000))]
+    author: OptionalText
+    date: Annotated[str, BeforeValidator(_date_or_empty)]
+    version: Text
+    status: Annotated[Literal["draft", "final"], BeforeValidator(_choice("draft", "final"))]
+    marking: Annotated[str, BeforeValidator(_marking)]
+    docx_template: Annotated[str, BeforeValidator(_file_or_empty(
+        "Word (.docx)", (".docx", ".dotx"), (b"PK\x03\x04",), 20_000_000))]
+
+
 class StreetWeekWeights(_Table):
     harm_rate: Weight
     trend: Weight
@@ -396,6 +480,7 @@ class ConfigModel(_Table):
     scoring: ScoringSettings
     casework_feeds: list[CaseworkFeedSettings]
     street_week: StreetWeekSettings
+    report: ReportSettings
 
 
 def _fixed_table(annotation: Any) -> type[_Table] | None:

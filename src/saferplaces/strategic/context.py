@@ -23,7 +23,7 @@ from saferplaces.periods import month_at, month_number, month_numbers
 from saferplaces.strategic.config import AssessmentConfig, Selector
 from saferplaces.strategic.inputs import AssessmentInputs, Period
 
-__all__ = ["Context", "prepare"]
+__all__ = ["Context", "harm_table", "prepare"]
 
 
 @dataclass(eq=False)
@@ -129,6 +129,13 @@ class Context:
         for strand in reversed(HATE_STRANDS):
             out[self.flags[f"hate_{strand}"]] = strand
         return out
+
+
+def harm_table(config: AssessmentConfig) -> HarmWeights:
+    """The assessment's harm weights: the ``harm.weights`` table with ``harm.extra_weights``
+    merged over it (matched ignoring case and spacing). Other harm-weighted measures (the PSPO
+    evidence pack) use it so every page weighs harm the same way."""
+    return _harm_table(config)
 
 
 def _harm_table(config: AssessmentConfig) -> HarmWeights:

@@ -13,6 +13,7 @@ data that passed :func:`public_view`:
   with the rates and changes computed from them; hotspot maps (and new-hotspot listings) of
   sensitive candidates are withheld and other maps show hot cells only, not counts per cell;
 - findings are the plain-language versions, without test statistics;
+- last year's recommendations keep their status, lead and dates, not partners' progress notes;
 - case-work figures (counts from the partnership's case records): as in the panel version.
 
 The panel version (for the crime and disorder panel: partners and councillors, most without the
@@ -132,6 +133,8 @@ def public_view(data: dict[str, Any]) -> dict[str, Any]:
         rec["finding"] = rec["finding_plain"]
     for item in out["progress"].get("items", []):
         item.pop("finding", None)
+    for rec in out["progress"].get("recommendations", []):
+        rec["latest_update"] = ""  # partners' own progress notes; the status and its day stay
     if out.get("casework"):
         out["public"]["rule"] += (f" Case-work counts from 1 to {threshold - 1} are withheld.")
     casework_view(out, threshold)

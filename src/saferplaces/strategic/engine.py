@@ -10,7 +10,7 @@ renders to HTML, PDF and JSON (``report``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,7 @@ from saferplaces.strategic.casework_scores import apply_casework_feeds
 from saferplaces.strategic.config import AssessmentConfig
 from saferplaces.strategic.context import Context, prepare
 from saferplaces.strategic.findings import finding, finding_plain, hot_areas_by_rate
-from saferplaces.strategic.inputs import AssessmentInputs
+from saferplaces.strategic.inputs import AssessmentInputs, TrackedRecommendation
 from saferplaces.strategic.measures import (
     CandidateMeasures,
     HotspotEvidence,
@@ -54,6 +54,7 @@ from saferplaces.strategic.results import (
     PriorityProgress,
     ProgressItem,
     RecentRise,
+    RecommendationProgress,
     RecommendationRow,
     RisingItem,
     TargetProgress,
@@ -397,9 +398,21 @@ def _target_progress(target: Mapping[str, Any], before: Mapping[str, Any],
                           target=goal, value=value, met=met, note=target.get("note", ""))
 
 
-def _progress(previous: Mapping[str, Any] | None, results: dict[str, CandidateResult]
-              ) -> PriorityProgress:
-    """Last year's priorities (from its stored JSON) measured again this year."""
+def _recommendation_progress(tracked: Sequence[TrackedRecommendation],
+                             results: dict[str, CandidateResult]
+                             ) -> tuple[RecommendationProgress, ...]:
+    """Last year's recommendations as they stand now (the partnership's tracking), in order."""
+    return tuple(RecommendationProgress(
+        text=r.text, finding_id=r.finding,
+        finding_name=results[r.finding].name if r.finding in results else None,
+        status=r.status, owner=r.owner, agency=r.agency, due=r.due, reason=r.reason,
+        latest_update=r.latest_update, latest_update_on=r.latest_update_on) for r in tracked)
+
+
+def _progress(previous: Mapping[str, Any] | None, results: dict[str, CandidateResult],
+              tracked: Sequence[TrackedRecommendation] = ()) -> PriorityProgress:
+    """Last year's priorities (from its stored JSON) measured again this year, and where last
+    year's recommendations stand (``tracked``)."""
     if not previous:
         return PriorityProgress(available=False)
     prev_cands = {c["id"]: c for c in previous.get("candidates", [])}
@@ -427,7 +440,8 @@ def _progress(previous: Mapping[str, Any] | None, results: dict[str, CandidateRe
             p_value=poisson_ctest(nm.count, int(bm["count"])).p_value if compared else None,
             targets=tuple(_target_progress(t, bm, nm) for t in targets.get(key, []))))
     return PriorityProgress(available=True, previous_period=previous.get("period"),
-                            items=tuple(items))
+                            items=tuple(items),
+                            recommendations=_recommendation_progress(tracked, results))
 
 
 def _rising_item(result: CandidateResult) -> RisingItem:
@@ -593,7 +607,8 @@ def run_assessment(inputs: AssessmentInputs, config: AssessmentConfig) -> Assess
         priorities=tuple(chosen), sensitivity=sens,
         current_picture=_current_picture(ctx), emerging=emerging,
         recommendations=tuple(recommendations),
-        progress=_progress(inputs.previous, results), data_sources=tuple(_data_sources(ctx)),
+        progress=_progress(inputs.previous, results, inputs.tracked_recommendations),
+        data_sources=tuple(_data_sources(ctx)),
         methods=METHODS, limitations=tuple(_limitations(ctx, public_threshold - 1)),
         warnings=tuple(warnings), entered=entered,
         area_outlines=tuple(area_outlines(ctx)), harm_weights=ctx.harm_table.to_dict(),

@@ -28,6 +28,7 @@ __all__ = [
     "Period",
     "Recommendation",
     "Target",
+    "TrackedRecommendation",
 ]
 
 
@@ -68,11 +69,33 @@ class HorizonItem:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """A recommendation, tied to the finding (candidate id) that supports it."""
+    """A recommendation, tied to the finding (candidate id) that supports it. ``ref`` is the
+    partnership's own number for it (the web app's record), so that the next year's run can
+    report where it stands (:class:`TrackedRecommendation`)."""
 
     text: str
     finding: str
     owner: str = ""
+    ref: int | None = None
+
+
+@dataclass(frozen=True)
+class TrackedRecommendation:
+    """Where a recommendation of the previous assessment stands now, for "progress on last
+    year's priorities": who leads it (``owner``, ``agency``), ``due`` (ISO date or None),
+    ``status`` (in words: not started, in progress, done, dropped), ``reason`` (why dropped)
+    and the latest progress update (``latest_update`` and its ISO day ``latest_update_on``)."""
+
+    text: str
+    finding: str
+    status: str
+    owner: str = ""
+    agency: str = ""
+    due: str | None = None
+    reason: str = ""
+    latest_update: str = ""
+    latest_update_on: str | None = None
+    ref: int | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +228,8 @@ class AssessmentInputs:
     ``synthetic``: label every page of the report SYNTHETIC DATA. ``casework``: aggregate
     figures from the partnership's case records over the period (None: the report has no
     case-work section); shown in the reports, not used in any score.
+    ``tracked_recommendations``: the previous assessment's recommendations as they stand now,
+    reported under progress on last year's priorities.
     """
 
     incidents: pd.DataFrame
@@ -215,9 +240,12 @@ class AssessmentInputs:
     previous: Mapping[str, Any] | None = None
     synthetic: bool = False
     casework: Casework | None = None
+    tracked_recommendations: tuple[TrackedRecommendation, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "period", Period.coerce(self.period))
+        object.__setattr__(self, "tracked_recommendations",
+                           _items(self.tracked_recommendations, TrackedRecommendation))
         object.__setattr__(self, "entered", Entered.coerce(self.entered))
         object.__setattr__(self, "casework", Casework.coerce(self.casework))
         missing = [c for c in ("id", "source", "category", "month", "x", "y")

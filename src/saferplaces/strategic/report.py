@@ -4,30 +4,33 @@ assessment and of a deep dive.
 The report is rendered from the result's JSON form, so the public version is built only from
 data that passed ``disclosure.public_view`` (the rules are in ``saferplaces.strategic.disclosure``).
 
-Every page carries "SYNTHETIC DATA" when the inputs were synthetic.
+Every page carries "SYNTHETIC DATA" when the inputs were synthetic, and the panel version its
+protective marking with who it is from (``identity``). The editable Word version is built from
+the same data by ``docx_report``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup
 
 from saferplaces.strategic import charts
 from saferplaces.strategic.config import DIMENSIONS
 from saferplaces.strategic.disclosure import hot_and_new_cells, panel_view, public_view
 from saferplaces.strategic.findings import fmt_p, fmt_pct
+from saferplaces.strategic.identity import identity
 from saferplaces.strategic.results import AssessmentResult
 from saferplaces.vocab import PESTELO, PESTELO_LABELS
 
 if TYPE_CHECKING:
     from saferplaces.strategic.deepdive import DeepDiveResult
 
-__all__ = ["environment", "render_deep_dive_html", "render_html", "render_pdf", "report_data",
-           "write_reports"]
+__all__ = ["environment", "images", "render_deep_dive_html", "render_html", "render_pdf",
+           "report_data", "view_of"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -49,17 +52,34 @@ def _share(v: Any) -> str:
     return "–" if v is None else f"{100 * v:.0f}%"
 
 
+def _css_string(v: Any) -> Markup:
+    """``v`` as a quoted CSS string (for ``@page`` margin boxes: a ``<style>`` element decodes
+    no HTML entities, so the text is escaped for CSS instead)."""
+    text = " ".join(str(v).split()).replace("\\", "\\\\").replace('"', '\\"')
+    return Markup('"' + text.replace("<", "\\3C ") + '"')
+
+
+def _day(v: Any) -> str:
+    """An ISO date (``2025-03-31``) as "31 March 2025"; "–" for none."""
+    if not v:
+        return "–"
+    day = dt.date.fromisoformat(str(v))
+    return f"{day.day} {day:%B %Y}"
+
+
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the report templates, with the number filters."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                              autoescape=jinja2.select_autoescape(["html", "j2"]),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
-    env.filters.update(num=_num, pct=_pct, p=fmt_p, share=_share)
+    env.filters.update(num=_num, pct=_pct, p=fmt_p, share=_share, css=_css_string, day=_day)
     return env
 
 
-def _images(data: dict[str, Any], public: bool) -> dict[str, str]:
+def images(data: dict[str, Any], public: bool) -> dict[str, str]:
+    """The report's charts and maps as PNG data URIs, by key (``history``, ``ranking``,
+    ``trend:<id>`` and ``map:<id>`` of each priority)."""
     images: dict[str, str] = {}
     months = data["months"]
     n = data["period"]["months"]
@@ -129,18 +149,25 @@ def shown_ties(candidates: list[dict[str, Any]], n_priorities: int) -> list[dict
     return out
 
 
-def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = False) -> str:
+def view_of(result: AssessmentResult | dict[str, Any], *, public: bool) -> dict[str, Any]:
+    """What a report of ``result`` (an ``AssessmentResult`` or its stored ``to_dict()`` form)
+    shows: the public or the panel view (``report_data``)."""
+    if isinstance(result, AssessmentResult):
+        return report_data(result, public=public)
+    if public:
+        return public_view(result) if "public" not in result else result
+    return panel_view(result)
+
+
+def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = False,
+                produced: dt.date | None = None) -> str:
     """The report as one self-contained HTML page (images embedded as data URIs).
 
     ``result`` may be an ``AssessmentResult`` or its stored ``to_dict()`` form (a previous
-    run's JSON renders again without recomputing).
+    run's JSON renders again without recomputing). ``produced`` is the date it shows as
+    produced when the configuration names none (default: today).
     """
-    if isinstance(result, AssessmentResult):
-        data = report_data(result, public=public)
-    elif public:
-        data = public_view(result) if "public" not in result else result
-    else:
-        data = panel_view(result)
+    data = view_of(result, public=public)
     by_id = {c["id"]: c for c in data["candidates"]}
     covers: dict[str, list[str]] = {}
     for c in data["candidates"]:
@@ -150,7 +177,8 @@ def render_html(result: AssessmentResult | dict[str, Any], *, public: bool = Fal
                for h in PESTELO}
     template = environment().get_template("report.html.j2")
     return template.render(
-        d=data, public=public, images=_images(data, public), by_id=by_id, covers=covers,
+        d=data, public=public, images=images(data, public), by_id=by_id, covers=covers,
+        ident=identity(data, public=public, produced=produced),
         dimensions=DIMENSIONS, horizon=horizon, pestelo_labels=PESTELO_LABELS,
         priorities=[by_id[k] for k in data["priorities"]],
         top_areas=int(data["parameters"]["assessment"]["top_areas"]),
@@ -185,37 +213,3 @@ def render_pdf(html: str) -> bytes:
 
     pdf: bytes = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
     return pdf
-
-
-def write_reports(result: AssessmentResult, out_dir: str | Path,
-                  formats: Sequence[str] = ("html", "pdf", "json"), public: bool = False
-                  ) -> list[Path]:
-    """Write the report in each format to ``out_dir``; return the paths written.
-
-    Files are named ``strategic-assessment-<first>-<last>[-public].<ext>``.
-    """
-    unknown = set(formats) - {"html", "pdf", "json"}
-    if unknown:
-        raise ValueError(f"unknown report formats {sorted(unknown)}; use html, pdf, json")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = (f"strategic-assessment-{result.period.first_month}-{result.period.last_month}"
-            + ("-public" if public else ""))
-    written: list[Path] = []
-    html = None
-    if "html" in formats or "pdf" in formats:
-        html = render_html(result, public=public)
-    if "html" in formats:
-        path = out / f"{stem}.html"
-        path.write_text(html or "", encoding="utf-8")
-        written.append(path)
-    if "pdf" in formats:
-        path = out / f"{stem}.pdf"
-        path.write_bytes(render_pdf(html or ""))
-        written.append(path)
-    if "json" in formats:
-        path = out / f"{stem}.json"
-        path.write_text(json.dumps(report_data(result, public=public), indent=1, ensure_ascii=False),
-                        encoding="utf-8")
-        written.append(path)
-    return written

@@ -32,6 +32,7 @@ __all__ = [
     "PriorityProgress",
     "ProgressItem",
     "RecentRise",
+    "RecommendationProgress",
     "RecommendationRow",
     "RisingItem",
     "TargetProgress",
@@ -274,12 +275,31 @@ class ProgressItem(Record):
 
 
 @dataclass(frozen=True)
+class RecommendationProgress(Record):
+    """One of last year's recommendations as it stands now (``inputs.TrackedRecommendation``),
+    with the name of the finding it answered when this year's candidates know it."""
+
+    text: str
+    finding_id: str
+    finding_name: str | None
+    status: str
+    owner: str
+    agency: str
+    due: str | None
+    reason: str
+    latest_update: str
+    latest_update_on: str | None
+
+
+@dataclass(frozen=True)
 class PriorityProgress(Record):
-    """Progress on last year's priorities (``available`` False without a previous run)."""
+    """Progress on last year's priorities (``available`` False without a previous run), and
+    last year's recommendations with their status and latest update."""
 
     available: bool
     previous_period: dict[str, Any] | None = None
     items: tuple[ProgressItem, ...] = ()
+    recommendations: tuple[RecommendationProgress, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         if not self.available:

@@ -24,8 +24,12 @@ from saferplaces.apps.cases import api as cases_api
 from saferplaces.apps.cases import attachment_api
 from saferplaces.apps.hate import api as hate_api
 from saferplaces.apps.incidents.api import IncidentPush, IncidentSummary
+from saferplaces.apps.intelligence import api as intelligence_api
+from saferplaces.apps.operations import api as operations_api
 from saferplaces.apps.people.api import PersonDetail, PersonList
 from saferplaces.apps.places.api import PlaceDetail, PlaceList
+from saferplaces.apps.pspo import api as pspo_api
+from saferplaces.apps.repeats import api as repeats_api
 from saferplaces.apps.safeguarding import api as safeguarding_api
 from saferplaces.apps.slavery import api as slavery_api
 from saferplaces.apps.workbench import api as workbench_api
@@ -84,9 +88,32 @@ urlpatterns = [
          name="nrm-referral"),
     path("slavery/duty-to-notify/", slavery_api.DutyToNotifyList.as_view(),
          name="duty-to-notify"),
+    path("repeats/proposals/", repeats_api.ProposalList.as_view(), name="repeat-proposals"),
+    path("repeats/proposals/<id:pk>/", repeats_api.ProposalDetail.as_view(),
+         name="repeat-proposal"),
+    path("repeats/proposals/<id:pk>/accept/", repeats_api.ProposalAccept.as_view(),
+         name="repeat-proposal-accept"),
+    path("repeats/proposals/<id:pk>/dismiss/", repeats_api.ProposalDismiss.as_view(),
+         name="repeat-proposal-dismiss"),
     path("places/", PlaceList.as_view(), name="places"),
     path("places/<id:pk>/", PlaceDetail.as_view(), name="place"),
+    path("operations/", operations_api.OperationList.as_view(), name="operations"),
+    path("operations/<id:pk>/", operations_api.OperationDetail.as_view(), name="operation"),
+    path("operations/<id:pk>/activity/", operations_api.OperationActivity.as_view(),
+         name="operation-activity"),
+    path("operations/<id:pk>/impact/", operations_api.OperationImpactView.as_view(),
+         name="operation-impact"),
+    path("pspo/orders/", pspo_api.OrderList.as_view(), name="pspo-orders"),
+    path("pspo/orders/<id:pk>/", pspo_api.OrderDetail.as_view(), name="pspo-order"),
+    path("pspo/orders/<id:pk>/breaches/", pspo_api.BreachList.as_view(), name="pspo-breaches"),
     path("tasks/", workbench_api.TaskList.as_view(), name="tasks"),
     path("tasks/<id:pk>/", workbench_api.TaskDetail.as_view(), name="task"),
     path("tasks/<id:pk>/complete/", workbench_api.TaskComplete.as_view(), name="task-complete"),
+    path("intelligence/entities/", intelligence_api.EntityList.as_view(),
+         name="intelligence-entities"),
+    path("intelligence/entities/<id:pk>/", intelligence_api.EntityDetail.as_view(),
+         name="intelligence-entity"),
+    path("intelligence/links/", intelligence_api.LinkList.as_view(), name="intelligence-links"),
+    path("intelligence/links/<id:pk>/", intelligence_api.LinkDetail.as_view(),
+         name="intelligence-link"),
 ]

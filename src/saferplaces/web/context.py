@@ -7,7 +7,14 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from saferplaces.apps.agencies.access import has_capability
-from saferplaces.apps.agencies.roles import AGENCIES_MANAGE, CASES_MANAGE, CASES_VIEW, USERS_MANAGE
+from saferplaces.apps.agencies.roles import (
+    AGENCIES_MANAGE,
+    CASES_MANAGE,
+    CASES_VIEW,
+    INCIDENTS_PUSH,
+    INTELLIGENCE_VIEW,
+    USERS_MANAGE,
+)
 from saferplaces.apps.incidents.services import store_is_synthetic
 
 
@@ -30,5 +37,7 @@ def site(request: HttpRequest) -> dict[str, object]:
         "can_manage_agencies": has_capability(user, AGENCIES_MANAGE),
         "can_view_cases": has_capability(user, CASES_VIEW),
         "can_manage_cases": has_capability(user, CASES_MANAGE),
+        "can_view_intelligence": has_capability(user, INTELLIGENCE_VIEW),
+        "can_upload_data": has_capability(user, INCIDENTS_PUSH),
         "service_name": "saferplaces",
     }

@@ -62,6 +62,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAFERPLACES_LAW_FILE", "str", "",
             "your partnership's own dated values of the law and policy rules (TOML, laid over the "
             "shipped ones; each value names its source); empty for the shipped defaults"),
+    Setting("SAFERPLACES_ASSESSMENT_SETTINGS_FILE", "str", "",
+            "your partnership's strategic-assessment settings (TOML, e.g. the [report] identity "
+            "and protective marking, scoring weights), laid over the defaults for every run; a "
+            "run's own pasted configuration is laid over this; empty for the defaults"),
     Setting("SAFERPLACES_FILES", "str", "saferplaces-files",
             "folder for report files written by the web app (relative to the working directory)"),
     Setting("SAFERPLACES_STATIC_ROOT", "str", "saferplaces-static",
@@ -72,6 +76,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAFERPLACES_PUBLIC_SITE", "bool", False,
             "let anyone, signed out, see the public-safe pages: the public report and the "
             "aggregate police.uk picture (otherwise every page needs sign-in)"),
+    Setting("SAFERPLACES_ACCESSIBILITY_CONTACT", "str", "",
+            "an email address or web page for reporting an accessibility problem or asking for "
+            "information in another format, shown on the accessibility statement"),
     Setting("SAFERPLACES_REQUIRE_2FA", "bool", True,
             "two-factor sign-in for every user; off only for a local demo (serve refuses to "
             "start off loopback without it)"),
@@ -99,6 +106,9 @@ SETTINGS: tuple[Setting, ...] = (
             "a year, so a forgotten token still dies); then make a new one"),
     Setting("SAFERPLACES_ATTACHMENT_MAX_MB", "int", 20,
             "the largest file (in megabytes) that may be attached to a case"),
+    Setting("SAFERPLACES_UPLOAD_MAX_MB", "int", 200,
+            "the largest data file (in megabytes) an analyst may upload on the Upload data page: a "
+            "police.uk CSV or zip, a partner's CSV or a GeoJSON boundary file"),
     Setting("SAFERPLACES_ATTACHMENT_TYPES", "list", ("pdf", "docx", "xlsx", "jpg", "png", "txt"),
             "the kinds of file that may be attached to a case, by extension, separated by commas "
             "(each file's content is checked to be that kind too; known: pdf, docx, xlsx, jpg, "

@@ -9,13 +9,13 @@ Whether it may start at all on a given address is :func:`refusals`.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import ipaddress
 import logging
 import signal
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from types import FrameType
 from typing import Any
@@ -198,9 +198,6 @@ class _LoggedBody:
 
 def wsgi_application() -> WSGIApp:
     """The site, with its access log."""
-    # Static files are served straight from the package (WHITENOISE_USE_FINDERS), so a missing
-    # `collectstatic` folder is expected, not worth a warning in every worker's output.
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     from django.db import connections
     from django.urls import get_resolver
 
@@ -265,7 +262,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     run = run_gunicorn if choose(args.server) == "gunicorn" else run_waitress
-    run(args.host, args.port, args.workers)
+    try:
+        run(args.host, args.port, args.workers)
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
+            raise
+        # one line, as gunicorn says it, rather than a traceback: `serve` says what to do
+        print(f"cannot listen on {listen_address(args.host, args.port)}: {error.strerror}", file=sys.stderr)
+        return 1
     return 0
 
 

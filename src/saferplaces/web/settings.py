@@ -41,6 +41,12 @@ INSTALLED_APPS = [
     "saferplaces.apps.slavery",
     "saferplaces.apps.asb",
     "saferplaces.apps.repeats",
+    "saferplaces.apps.pspo",
+    "saferplaces.apps.operations",
+    "saferplaces.apps.intelligence",
+    "saferplaces.apps.hiddenharms",
+    "saferplaces.apps.uploads",
+    "saferplaces.apps.explore",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -58,7 +64,7 @@ MIDDLEWARE = [
     # before WhiteNoise, so static files carry these headers too (WhiteNoise answers them itself)
     "saferplaces.web.headers.ContentSecurityPolicyMiddleware",
     "saferplaces.web.headers.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "saferplaces.web.staticfiles.StaticFiles",  # WhiteNoise
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,6 +147,7 @@ SAFERPLACES_SENSITIVE_CATEGORIES_FILE = env_str("SAFERPLACES_SENSITIVE_CATEGORIE
 # Case types, their party roles, retention and referral targets (apps/cases/types.py).
 SAFERPLACES_CASE_TYPES_FILE = env_str("SAFERPLACES_CASE_TYPES_FILE")
 SAFERPLACES_LAW_FILE = env_str("SAFERPLACES_LAW_FILE")
+SAFERPLACES_ASSESSMENT_SETTINGS_FILE = env_str("SAFERPLACES_ASSESSMENT_SETTINGS_FILE")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -248,6 +255,8 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 # Who may see what (apps/agencies): every page needs sign-in unless this is on, and then only the
 # public-safe pages open to everyone.
 SAFERPLACES_PUBLIC_SITE = env_bool("SAFERPLACES_PUBLIC_SITE")
+# Who to tell about an accessibility problem (the statement at /accessibility/, web/statement.py).
+SAFERPLACES_ACCESSIBILITY_CONTACT = env_str("SAFERPLACES_ACCESSIBILITY_CONTACT")
 SAFERPLACES_REQUIRE_2FA = env_bool("SAFERPLACES_REQUIRE_2FA")
 SAFERPLACES_BREAK_GLASS_HOURS = env_int("SAFERPLACES_BREAK_GLASS_HOURS")
 SAFERPLACES_API_TOKEN_DAYS = env_int("SAFERPLACES_API_TOKEN_DAYS")
@@ -257,6 +266,9 @@ SAFERPLACES_SERVICE_TOKEN_DAYS = env_int("SAFERPLACES_SERVICE_TOKEN_DAYS")
 # no URL serves; each file is checked by extension and by content.
 SAFERPLACES_ATTACHMENT_MAX_MB = env_int("SAFERPLACES_ATTACHMENT_MAX_MB")
 SAFERPLACES_ATTACHMENT_TYPES = [kind.lower().lstrip(".") for kind in env_list("SAFERPLACES_ATTACHMENT_TYPES")]
+# Data files uploaded on the Upload data page (apps/uploads/files.py): kept under
+# SAFERPLACES_FILES/uploads, which no URL serves, until loaded; checked by content.
+SAFERPLACES_UPLOAD_MAX_MB = env_int("SAFERPLACES_UPLOAD_MAX_MB")
 # The longest free text on a case or a person (web/textlimits.py), checked by the services.
 SAFERPLACES_TEXT_MAX_CHARS = env_int("SAFERPLACES_TEXT_MAX_CHARS")
 
@@ -297,9 +309,13 @@ SPECTACULAR_SETTINGS = {
         "DecisionEnum": "saferplaces.apps.cases.models.Decision",
         "RunKindEnum": "saferplaces.apps.assessments.models.RunKind",
         "PlaceKindEnum": "saferplaces.apps.places.models.PlaceKind",
+        "OperationKindEnum": "saferplaces.apps.operations.models.Kind",
         "HateKindEnum": "saferplaces.apps.hate.models.Kind",
         "HatePerceiverEnum": "saferplaces.apps.hate.models.Perceiver",
         "AsbActionKindEnum": "saferplaces.apps.asb.models.ActionKind",
+        "RepeatKindEnum": "saferplaces.apps.repeats.models.Kind",
+        "RepeatProposalStatusEnum": "saferplaces.apps.repeats.models.Status",
+        "IntelligenceKindEnum": "saferplaces.apps.intelligence.models.Kind",
     },
     "SERVE_PERMISSIONS": ["saferplaces.apps.agencies.permissions.DeclaredAccess"],
     # Record ids in URLs (<id:pk>, web/converters.py): whole numbers of up to 18 digits.

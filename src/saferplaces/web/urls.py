@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from saferplaces.apps.agencies import breakglass_views
-from saferplaces.web import converters, views  # noqa: F401  (converters registers <id:...>)
+from saferplaces.web import converters, statement, views  # noqa: F401  (converters registers <id:...>)
 
 # JSON under /api/, the GOV.UK error pages elsewhere (web/errors.py)
 handler400 = "saferplaces.web.errors.bad_request"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("map/", views.incident_map, name="map"),
     path("map/incidents.geojson", views.incidents_geojson, name="incidents-geojson"),
     path("map/areas.geojson", views.areas_geojson, name="areas-geojson"),
+    path("map/layers/<slug:key>.geojson", views.map_layer, name="map-layer"),
     path("assessments/", include("saferplaces.apps.assessments.urls")),
     path("people/", include("saferplaces.apps.people.urls")),
     path("cases/", include("saferplaces.apps.cases.urls")),
@@ -24,6 +25,12 @@ urlpatterns = [
     path("hate/", include("saferplaces.apps.hate.urls")),
     path("slavery/", include("saferplaces.apps.slavery.urls")),
     path("repeats/", include("saferplaces.apps.repeats.urls")),
+    path("pspo/", include("saferplaces.apps.pspo.urls")),
+    path("operations/", include("saferplaces.apps.operations.urls")),
+    path("intelligence/", include("saferplaces.apps.intelligence.urls")),
+    path("hidden-harms/", include("saferplaces.apps.hiddenharms.urls")),
+    path("uploads/", include("saferplaces.apps.uploads.urls")),
+    path("explore/", include("saferplaces.apps.explore.urls")),
     path("", include("saferplaces.apps.workbench.urls")),  # dashboard, tasks, notifications, search
     path("", include("saferplaces.apps.dataprotection.urls")),  # exports/, retention/, subject access
     path("break-glass/", breakglass_views.agency_accesses, name="break-glass-list"),
@@ -34,6 +41,7 @@ urlpatterns = [
     path("api/", include("saferplaces.web.api")),
     # Signing in: password pages under Django's own names (login, logout, password_change...),
     # two-factor pages as accounts:...
+    path("accessibility/", statement.accessibility_statement, name="accessibility"),
     path("accounts/", include("saferplaces.apps.accounts.signin_urls")),
     path("accounts/", include("saferplaces.apps.accounts.urls")),
 ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.process import environment, ok, saferplaces
+from tests.process import environment, ok, saferplaces, with_migrated_store
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +39,7 @@ def row_of(table: str, username: str) -> list[str]:
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
+    with_migrated_store(tmp_path)
     ok("agency", "add", "Essex Police", "--kind", "police", home=tmp_path)
     return tmp_path
 

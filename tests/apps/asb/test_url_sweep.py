@@ -21,6 +21,8 @@ SWEEP: dict[str, tuple[str, str]] = {
     'cases/<id:pk>/actions/record/<slug:kind>/': ('/cases/{case}/actions/record/cpn/', "302 404 200 403 200 403 403 403"),
     'cases/<id:pk>/actions/<id:action_pk>/': ('/cases/{case}/actions/{action}/', "302 404 200 403 200 403 403 403"),
     'cases/<id:pk>/actions/<id:action_pk>/breach/': ('/cases/{case}/actions/{action}/breach/', "302 404 200 403 200 403 403 403"),
+    'cases/<id:pk>/actions/<id:action_pk>/correct/': ('/cases/{case}/actions/{action}/correct/', "302 404 200 403 200 403 403 403"),
+    'cases/<id:pk>/actions/<id:action_pk>/breaches/<id:breach_pk>/correct/': ('/cases/{case}/actions/{action}/breaches/{breach}/correct/', "302 404 200 403 200 403 403 403"),
     'api/cases/<id:pk>/risk-assessments/': ('/api/cases/{case}/risk-assessments/', "401 404 200 403 200 403 403 403"),
     'api/cases/<id:pk>/asb-actions/': ('/api/cases/{case}/asb-actions/', "401 404 200 403 200 403 403 403"),
 }
@@ -34,7 +36,10 @@ def objects(asb):
                                 officer="PC 1234 Example", person_id=asb.perpetrator.pk,
                                 on=timezone.localdate(),
                                 comply_by=timezone.localdate() + datetime.timedelta(days=14))
-    return {"case": asb.case.pk, "party": asb.party(asb.victim), "action": cpw.pk}
+    breach = actions.add_breach(access, asb.manager, cpw, version=1, breach=actions.BreachInput(
+        on=timezone.localdate(), description="Music after the warning"))
+    return {"case": asb.case.pk, "party": asb.party(asb.victim), "action": cpw.pk,
+            "breach": breach.pk}
 
 
 @pytest.mark.parametrize("route", sorted(SWEEP))

@@ -7,8 +7,16 @@ import csv
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from saferplaces.apps.audit.triggers import TABLE, drop_statements
-from tests.process import ok, saferplaces
+from tests.process import ok, saferplaces, with_migrated_store
+
+
+@pytest.fixture(autouse=True)
+def _migrated_store(tmp_path: Path) -> None:
+    """Each test's folder starts with a migrated, empty store (migrating costs seconds a process)."""
+    with_migrated_store(tmp_path)
 
 
 def export(home: Path, *args: str) -> list[dict[str, str]]:

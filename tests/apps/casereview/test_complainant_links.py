@@ -133,3 +133,79 @@ def test_a_review_stage_or_application_before_1900_or_in_the_future_is_refused(a
     with pytest.raises(services.ReviewRuleError, match="before 1900"):
         services.record_stage(access, review, asb.police, stage="acknowledgement", version=1,
                               values={"acknowledged_on": datetime.date(1800, 1, 1)})
+
+
+# --- removing a wrong link ----------------------------------------------------------------------
+
+
+def test_removing_a_complainant_link_keeps_it_with_the_reason_and_recomputes_the_count(
+        asb, signed_in_client):
+    """A removed link no longer counts: the linked person's report count drops (their log report
+    is again another complainant's, so their second-report prompt goes), the case's qualifying
+    complaints are counted again, the removal is on the timeline and audited, and the link is
+    kept with who removed it and why."""
+    complain(asb.police, asb.case, asb.victim, days_ago(40))
+    store_row(asb.case, days_ago(10), ref="RC-007")
+    link = _link(asb, asb.victim)
+    victim = f"person:{asb.victim.pk}"
+    linked = services.standing(asb.case)
+    assert [c.complaint.complainant for c in linked.assessment.qualifying].count(victim) == 2
+    assert victim in {p.complainant for p in linked.due}
+
+    answer = signed_in_client(asb.police).post(
+        f"/case-review/cases/{asb.case.pk}/links/{link.pk}/remove/",
+        {"reason": "RC-007 is the upstairs neighbour's reference, not hers"})
+    assert answer.status_code == 302
+
+    after = services.standing(asb.case)
+    assert [c.complaint.complainant for c in after.assessment.qualifying].count(victim) == 1
+    assert victim not in {p.complainant for p in after.due}
+    link.refresh_from_db()
+    assert link.removed_by == asb.police and link.removed_at is not None
+    assert link.removal_reason == "RC-007 is the upstairs neighbour's reference, not hers"
+    entry = TimelineEntry.objects.filter(case=asb.case, text__contains="link").latest("pk")
+    assert entry.text == (f"Complainant link to a reference in the council ASB log removed on "
+                          f"{asb.case.reference}")
+    assert "RC-007" not in entry.text and "Vera" not in entry.text
+    assert any("complainant_link_removed" in event.changed_fields
+               for event in AuditEvent.objects.filter(action="update", object_type="case",
+                                                      object_id=str(asb.case.pk)))
+    page = signed_in_client(asb.police).get(f"/cases/{asb.case.pk}/").content.decode()
+    assert entry.text in page
+    assert 'id="complainant-links"' not in page
+
+
+def test_a_removal_that_makes_the_threshold_met_says_so_on_the_timeline(asb):
+    complain(asb.police, asb.case, asb.victim, days_ago(10))
+    store_row(asb.case, days_ago(10), ref="RC-007")
+    complain(asb.police, asb.case, asb.neighbour, days_ago(5))
+    link = _link(asb, asb.victim)
+    assert not services.standing(asb.case).assessment.met
+    services.remove_complainant_link(get_case_for_user(asb.police, asb.case.pk), asb.police,
+                                     link.pk, reason="Wrong resident")
+    assert services.standing(asb.case).assessment.met
+    assert TimelineEntry.objects.filter(
+        case=asb.case, text=f"ASB Case Review threshold met on {asb.case.reference}").exists()
+
+
+def test_a_link_is_not_removed_without_a_reason_and_the_reference_can_be_linked_again(asb):
+    store_row(asb.case, days_ago(10), ref="RC-007")
+    link = _link(asb, asb.victim)
+    access = get_case_for_user(asb.police, asb.case.pk)
+    with pytest.raises(services.ReviewRuleError, match="Say why"):
+        services.remove_complainant_link(access, asb.police, link.pk, reason="  ")
+    services.remove_complainant_link(access, asb.police, link.pk, reason="Wrong person")
+    again = _link(asb, asb.neighbour)
+    assert ComplainantLink.objects.filter(case=asb.case).count() == 2
+    assert again.removed_at is None
+
+
+def test_an_outsider_cannot_remove_a_link(asb, partnership, signed_in_client):
+    store_row(asb.case, days_ago(10), ref="RC-007")
+    link = _link(asb, asb.victim)
+    outsider = partnership.user("outsider", "case_manager")
+    answer = signed_in_client(outsider).post(
+        f"/case-review/cases/{asb.case.pk}/links/{link.pk}/remove/", {"reason": "x"})
+    assert answer.status_code == 404
+    link.refresh_from_db()
+    assert link.removed_at is None

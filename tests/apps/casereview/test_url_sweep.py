@@ -9,7 +9,8 @@ import pytest
 
 from saferplaces.apps.casereview import services
 from saferplaces.apps.cases.access import get_case_for_user
-from tests.apps.cases.conftest import open_case, share
+from tests.apps.casereview.conftest import store_row
+from tests.apps.cases.conftest import add, open_case, person, share
 from tests.sweep import check
 
 #: route pattern → (example path, expected answers A O P V C N D S)
@@ -18,6 +19,7 @@ SWEEP: dict[str, tuple[str, str]] = {
     'case-review/cases/<id:pk>/complaints/add/': ('/case-review/cases/{case}/complaints/add/', "302 404 200 403 200 403 403 403"),
     'case-review/cases/<id:pk>/explained/': ('/case-review/cases/{case}/explained/', "302 404 200 403 200 403 403 403"),
     'case-review/cases/<id:pk>/link-complainant/': ('/case-review/cases/{case}/link-complainant/', "302 404 200 403 200 403 403 403"),
+    'case-review/cases/<id:pk>/links/<id:link>/remove/': ('/case-review/cases/{case}/links/{link}/remove/', "302 404 200 403 200 403 403 403"),
     'case-review/cases/<id:pk>/apply/': ('/case-review/cases/{case}/apply/', "302 404 200 403 200 403 403 403"),
     'case-review/reviews/<id:pk>/': ('/case-review/reviews/{review}/', "302 404 200 403 200 403 403 403"),
     'case-review/reviews/<id:pk>/<slug:stage>/': ('/case-review/reviews/{review}/threshold/', "302 404 200 403 200 403 403 403"),
@@ -35,7 +37,13 @@ def objects(partnership):
     share(case, partnership.partner)
     review = services.apply(get_case_for_user(manager, case.pk), manager,
                             applied_on=datetime.date(2026, 1, 5), channel="telephone")
-    return {"case": case.pk, "review": review.pk}
+    resident = person(partnership.owner, "Rita", "Resident", born=datetime.date(1970, 2, 3))
+    add(manager, case, resident, "complainant")
+    store_row(case, datetime.date(2026, 1, 4), ref="RC-009")
+    link = services.link_complainant(get_case_for_user(manager, case.pk), manager,
+                                     person_id=resident.pk, source="council-asb",
+                                     reference="RC-009")
+    return {"case": case.pk, "review": review.pk, "link": link.pk}
 
 
 @pytest.mark.parametrize("route", sorted(SWEEP))

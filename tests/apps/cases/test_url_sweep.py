@@ -30,7 +30,7 @@ SWEEP: dict[str, tuple[str, str]] = {
     'cases/<id:pk>/attachments/<id:attachment_pk>/': ('/cases/{case}/attachments/{attachment}/', "302 404 200 403 200 403 403 403"),
     'cases/<id:pk>/attachments/<id:attachment_pk>/delete/': ('/cases/{case}/attachments/{attachment}/delete/', "302 404 403 403 200 403 403 403"),
     'cases/<id:pk>/share/': ('/cases/{case}/share/', "302 404 403 403 200 403 403 403"),
-    'cases/<id:pk>/shares/<id:share_pk>/end/': ('/cases/{case}/shares/{share}/end/', "302 405 403 403 405 403 403 403"),
+    'cases/<id:pk>/shares/<id:share_pk>/end/': ('/cases/{case}/shares/{share}/end/', "302 404 403 403 200 403 403 403"),
     'cases/<id:pk>/refer/': ('/cases/{case}/refer/', "302 404 403 403 200 403 403 403"),
     'cases/<id:pk>/transfer/': ('/cases/{case}/transfer/', "302 404 403 403 200 403 403 403"),
     'api/cases/': ('/api/cases/', "401 200 200 403 200 403 403 403"),

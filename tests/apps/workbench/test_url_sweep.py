@@ -24,7 +24,7 @@ SWEEP: dict[str, tuple[str, str]] = {
     'tasks/<id:pk>/': ('/tasks/{task}/', "302 404 200 403 200 403 403 403"),
     'tasks/<id:pk>/edit/': ('/tasks/{task}/edit/', "302 404 200 403 200 403 403 403"),
     'tasks/<id:pk>/complete/': ('/tasks/{task}/complete/', "302 405 405 403 405 403 403 403"),
-    'tasks/<id:pk>/cancel/': ('/tasks/{task}/cancel/', "302 405 405 403 405 403 403 403"),
+    'tasks/<id:pk>/cancel/': ('/tasks/{task}/cancel/', "302 404 200 403 200 403 403 403"),
     'search/': ('/search/', "302 200 200 403 200 403 403 403"),
     'search/suggest.json': ('/search/suggest.json', "302 405 405 403 405 403 403 403"),
     'api/tasks/': ('/api/tasks/', "401 200 200 403 200 403 403 403"),

@@ -29,6 +29,7 @@ SENSITIVE_LOCATIONS = "incidents.view_sensitive_locations"
 INCIDENTS_PUSH = "incidents.push"
 ASSESSMENTS_VIEW = "assessments.view"
 ASSESSMENTS_RUN = "assessments.run"
+OPERATIONS_RECORD = "operations.record"
 CASES_VIEW = "cases.view"
 CASES_EDIT = "cases.edit"
 CASES_MANAGE = "cases.manage"
@@ -43,11 +44,14 @@ CAPABILITY_HELP: dict[str, str] = {
     INCIDENTS_VIEW: "see the home totals and the incident map (sensitive categories aggregated)",
     SENSITIVE_LOCATIONS: "see exact locations of sensitive categories and of partner records "
                          "with a victim reference",
-    INCIDENTS_PUSH: "send a partner's incident rows to the store through the API, checked "
-                    "as saferplaces ingest csv checks a file",
+    INCIDENTS_PUSH: "load incident files, partner CSVs and boundaries into the store on the "
+                    "Upload data page, and send a partner's incident rows through the API, "
+                    "checked as saferplaces ingest checks a file",
     ASSESSMENTS_VIEW: "read strategic assessments, deep dives, monitoring and Street Weeks",
     ASSESSMENTS_RUN: "start assessments and deep dives; enter scores, horizon items, "
                      "recommendations, targets and Street Weeks",
+    OPERATIONS_RECORD: "plan operations and Street Weeks their agency leads or joins, record "
+                       "their activity and legacy actions, and choose their comparison areas",
     CASES_VIEW: "read the cases and people shared with their agency",
     CASES_EDIT: "add to and update those cases",
     CASES_MANAGE: "assign, share, transfer and close cases; see break-glass access to them",
@@ -64,9 +68,9 @@ CAPABILITY_HELP: dict[str, str] = {
 }
 
 _VIEWER = frozenset({INCIDENTS_VIEW, ASSESSMENTS_VIEW})
-_PRACTITIONER = _VIEWER | {CASES_VIEW, CASES_EDIT}
+_PRACTITIONER = _VIEWER | {CASES_VIEW, CASES_EDIT, OPERATIONS_RECORD}
 _CASE_MANAGER = _PRACTITIONER | {CASES_MANAGE, RECORD_HISTORY}
-_ANALYST = _VIEWER | {ASSESSMENTS_RUN, SENSITIVE_LOCATIONS, INCIDENTS_PUSH}
+_ANALYST = _VIEWER | {ASSESSMENTS_RUN, SENSITIVE_LOCATIONS, INCIDENTS_PUSH, OPERATIONS_RECORD}
 
 ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     Role.VIEWER: _VIEWER,

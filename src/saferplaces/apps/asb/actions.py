@@ -5,8 +5,12 @@ penalties, and their review tasks. Every rule of the Act is the casework engine'
 types and keeps what the engine allows.
 
 - **About whom**: a person who is a party of the case (warning letter to dispersal direction),
-  or premises that are a place linked to the case (closure notice, order and extension).
-- **Against what history**: every action recorded about the same person (or premises) in any
+  a body (a company or organisation, by name and optional company number: 2014 Act s.43(1)
+  "a person aged 16 or over, or a body"; the engine refuses a body for the powers that concern
+  individuals, ``powers.about_a_body``), or premises that are a place linked to the case
+  (closure notice, order and extension).
+- **Against what history**: every action recorded about the same person, body (same company
+  number, else the same name ignoring case) or premises in any
   case, since the Act's conditions (a written warning before a notice, a notice before an
   order's extension) concern the person or premises, not one case file. A refusal names the
   rule and its legal source; nothing is saved.
@@ -117,9 +121,16 @@ class ActionConflict(Exception):
 # --- records to the engine's types ---------------------------------------------------------------
 
 
+def _body_key(action: AsbAction) -> str:
+    number = action.body_company_number.strip().upper()
+    return f"company:{number}" if number else f"body:{action.body_name.strip().casefold()}"
+
+
 def _party(action: AsbAction) -> engine.Party:
     if action.kind in PREMISES_KINDS:
         return engine.Party(f"place:{action.place_id}", "premises")
+    if action.body_name:
+        return engine.Party(_body_key(action), "body")
     born = action.person.date_of_birth if action.person is not None else None
     return engine.Party(f"person:{action.person_id}", "person", born)
 
@@ -186,21 +197,34 @@ def _authorisation(action: AsbAction) -> engine.DispersalAuthorisation:
         ends_at=_local(action.authorised_until), rank=action.authorising_rank)
 
 
-def _penalties(action: AsbAction) -> list[engine.Action]:
+def _penalties(action: AsbAction, leave_out: int | None = None) -> list[engine.Action]:
     party = _party(action)
     return [engine.FixedPenaltyNotice(party=party, on=breach.penalty_on, breach_on=breach.on,
                                       amount=breach.penalty_amount)
             for breach in action.breaches.all()
-            if breach.penalty_amount is not None and breach.penalty_on is not None]
+            if breach.penalty_amount is not None and breach.penalty_on is not None
+            and breach.pk != leave_out]
+
+
+def same_subject(action: AsbAction) -> Q:
+    """The actions about the same person, body or premises as ``action`` (any case)."""
+    if action.kind in PREMISES_KINDS:
+        same = Q(place_id=action.place_id, kind__in=PREMISES_KINDS)
+    elif action.body_name:
+        number = action.body_company_number.strip()
+        same = ((Q(body_company_number__iexact=number) if number
+                 else Q(body_company_number="", body_name__iexact=action.body_name.strip()))
+                & ~Q(body_name="") & ~Q(kind__in=PREMISES_KINDS))
+    else:
+        same = Q(person_id=action.person_id) & ~Q(kind__in=PREMISES_KINDS)
+    return same
 
 
 def history(action: AsbAction) -> list[engine.Action]:
-    """Every other action recorded about the same person or premises, in any case, with the
-    fixed penalties given for breaches of them."""
-    same = (Q(place_id=action.place_id, kind__in=PREMISES_KINDS) if action.kind in PREMISES_KINDS
-            else Q(person_id=action.person_id) & ~Q(kind__in=PREMISES_KINDS))
+    """Every other action recorded about the same person, body or premises, in any case, with
+    the fixed penalties given for breaches of them."""
     found: list[engine.Action] = []
-    for earlier in (AsbAction.objects.filter(same).exclude(pk=action.pk)
+    for earlier in (AsbAction.objects.filter(same_subject(action)).exclude(pk=action.pk)
                     .select_related("person", "agency").prefetch_related("breaches")):
         found.append(to_engine(earlier))
         found += _penalties(earlier)
@@ -220,7 +244,7 @@ def refusals_for(action: AsbAction) -> list[Refusal]:
 # --- recording ------------------------------------------------------------------------------------
 
 
-def _require_contributor(access: CaseAccess, user: Any) -> Agency:
+def require_contributor(access: CaseAccess, user: Any) -> Agency:
     require_capability(user, CASES_EDIT)
     if not access.contributes:
         raise PermissionDenied("Your agency does not work on this case.")
@@ -230,7 +254,7 @@ def _require_contributor(access: CaseAccess, user: Any) -> Agency:
     return agency
 
 
-def _text(value: str, what: str, field: str) -> str:
+def clean_text(value: str, what: str, field: str) -> str:
     value = value.strip()
     problem = too_long(value, what)
     if problem:
@@ -253,7 +277,7 @@ def _day_of(value: Any) -> datetime.date | None:
     return value if isinstance(value, datetime.date) else None
 
 
-def _check_dates(values: dict[str, Any]) -> None:
+def check_dates(values: dict[str, Any]) -> None:
     """The record-keeping bounds of the module docstring (the engine judges the law)."""
     words = {"on": "day it was given or made", "at": "moment it was given or served",
              "authorised_at": "start of the dispersal authorisation",
@@ -272,12 +296,20 @@ def _check_dates(values: dict[str, Any]) -> None:
 
 
 def _subject(access: CaseAccess, kind: str, person_id: int | None,
-             place_id: int | None) -> dict[str, Any]:
+             place_id: int | None, body: tuple[str, str]) -> dict[str, Any]:
     case = access.case
     if kind in PREMISES_KINDS:
         if place_id is None or not CasePlace.objects.filter(case=case, place_id=place_id).exists():
             raise CaseRuleError("Choose premises linked to this case.", "place")
         return {"place_id": place_id}
+    name = clean_text(body[0], "The body's name", "body_name")
+    number = clean_text(body[1], "The company number", "body_company_number").upper()
+    if name:
+        if person_id is not None:
+            raise CaseRuleError("Choose a person or a body, not both.", "person")
+        return {"body_name": name, "body_company_number": number}
+    if number:
+        raise CaseRuleError("Enter the body's name as well as its company number.", "body_name")
     if person_id is None or not Party.objects.filter(case=case, person_id=person_id).exists():
         raise CaseRuleError("Choose a person who is a party of this case.", "person")
     return {"person_id": person_id}
@@ -301,12 +333,13 @@ def _review_task(access: CaseAccess, user: Any, action: AsbAction,
 
 def record_action(access: CaseAccess, user: Any, *, kind: str, agency: Agency, officer: str,
                   person_id: int | None = None, place_id: int | None = None,
+                  body_name: str = "", body_company_number: str = "",
                   conditions: str = "", request: HttpRequest | None = None,
                   **values: Any) -> AsbAction:
-    """Keep ``kind`` of action about a party (or premises) of the case if the engine finds it
-    lawful; :class:`ActionRefused` (nothing saved) when it does not. ``values`` are the kind's
-    :data:`FIELDS`."""
-    recorder_agency = _require_contributor(access, user)
+    """Keep ``kind`` of action about a party of the case, a body (``body_name``) or premises
+    if the engine finds it lawful; :class:`ActionRefused` (nothing saved) when it does not.
+    ``values`` are the kind's :data:`FIELDS`."""
+    recorder_agency = require_contributor(access, user)
     case = access.case
     if case.case_type not in ASB_CASE_TYPES:
         raise CaseRuleError("The 2014 Act actions are recorded on repeat anti-social behaviour "
@@ -322,13 +355,15 @@ def record_action(access: CaseAccess, user: Any, *, kind: str, agency: Agency, o
     if agency.pk not in {item.pk for item in acting_agencies(case)}:
         raise CaseRuleError("Choose the agency that took the action: the owner or an agency "
                             "that works on this case with a full share.", "agency")
-    _check_dates(values)
-    officer = _text(officer, "The officer", "officer")
+    check_dates(values)
+    officer = clean_text(officer, "The officer", "officer")
     if not officer:
         raise CaseRuleError("Enter the officer who took the action.", "officer")
     action = AsbAction(case=case, kind=kind, agency=agency, officer=officer,
-                       conditions=_text(conditions, "The conditions", "conditions"),
-                       recorded_by=user, **_subject(access, kind, person_id, place_id),
+                       conditions=clean_text(conditions, "The conditions", "conditions"),
+                       recorded_by=user,
+                       **_subject(access, kind, person_id, place_id,
+                                  (body_name, body_company_number)),
                        **{name: value for name, value in values.items() if value is not None})
     refused = refusals_for(action)
     if refused:
@@ -344,7 +379,7 @@ def record_action(access: CaseAccess, user: Any, *, kind: str, agency: Agency, o
                                      text=f"{label} recorded on {case.reference} "
                                           f"({agency.name})")
         fields = ["kind", "officer", "agency", "conditions", *values,
-                  "place" if action.place_id else "person"]
+                  "place" if action.place_id else "body" if action.body_name else "person"]
         record("create", user=user, request=request, object_type="asb-action",
                object_id=action.pk, fields=fields)
         record("update", user=user, request=request, object_type="case", object_id=case.pk,
@@ -363,13 +398,10 @@ class BreachInput:
     penalty_on: datetime.date | None = None
 
 
-def add_breach(access: CaseAccess, user: Any, action: AsbAction, *, version: int,
-               breach: BreachInput, request: HttpRequest | None = None) -> Breach:
-    """Record a breach of ``action`` (module docstring for the rules)."""
-    agency = _require_contributor(access, user)
-    case = access.case
-    if action.case_id != case.pk:
-        raise CaseRuleError("That action is not on this case.")
+def check_breach(action: AsbAction, breach: BreachInput, leave_out: int | None = None) -> str:
+    """The breach's cleaned description if ``breach`` of ``action`` may be kept (module
+    docstring); :class:`CaseRuleError` or :class:`ActionRefused` when not. ``leave_out``: a
+    breach being corrected, not counted as an earlier penalty."""
     if action.kind not in BREACHABLE:
         raise CaseRuleError(f"A {ActionKind(action.kind).label.lower()} has no breaches to record.")
     today = timezone.localdate()
@@ -379,7 +411,7 @@ def add_breach(access: CaseAccess, user: Any, action: AsbAction, *, version: int
     if breach.on < start:
         raise CaseRuleError(f"The breach is before the {ActionKind(action.kind).label} "
                             f"({start:%-d %B %Y}).", "on")
-    description = _text(breach.description, "The description", "description")
+    description = clean_text(breach.description, "The description", "description")
     if not description:
         raise CaseRuleError("Describe the breach.", "description")
     penalty = breach.penalty_amount is not None or breach.penalty_on is not None
@@ -392,10 +424,22 @@ def add_breach(access: CaseAccess, user: Any, action: AsbAction, *, version: int
                                 "penalty_amount" if breach.penalty_amount is None else "penalty_on")
         notice = engine.FixedPenaltyNotice(party=_party(action), on=breach.penalty_on,
                                            breach_on=breach.on, amount=breach.penalty_amount)
-        history_with = [to_engine(action), *history(action), *_penalties(action)]
+        history_with = [to_engine(action), *history(action), *_penalties(action, leave_out)]
         refused = validate(notice, history_with, rules=rules())
         if refused:
             raise ActionRefused(refused)
+    return description
+
+
+def add_breach(access: CaseAccess, user: Any, action: AsbAction, *, version: int,
+               breach: BreachInput, request: HttpRequest | None = None) -> Breach:
+    """Record a breach of ``action`` (module docstring for the rules)."""
+    agency = require_contributor(access, user)
+    case = access.case
+    if action.case_id != case.pk:
+        raise CaseRuleError("That action is not on this case.")
+    description = check_breach(action, breach)
+    penalty = breach.penalty_amount is not None or breach.penalty_on is not None
     with transaction.atomic():
         saved = AsbAction.objects.filter(pk=action.pk, version=version).update(
             version=F("version") + 1)

@@ -87,6 +87,9 @@ class AsbActionSerializer(serializers.Serializer[Any]):
     kind_label = serializers.CharField()
     person_id = serializers.IntegerField(allow_null=True)
     place_id = serializers.IntegerField(allow_null=True)
+    body_name = serializers.CharField(help_text="A body the action is about (empty: a person "
+                                                "or premises)")
+    body_company_number = serializers.CharField()
     about = serializers.CharField()
     on = serializers.DateField(allow_null=True)
     at = serializers.DateTimeField(allow_null=True)
@@ -109,6 +112,14 @@ class AsbActionInput(serializers.Serializer[Any]):
     place_id = serializers.IntegerField(required=False, allow_null=True, default=None,
                                         min_value=1, max_value=ID_MAX,
                                         help_text="Premises linked to the case (closure)")
+    body_name = serializers.CharField(required=False, allow_blank=True, default="",
+                                      max_length=200,
+                                      help_text="A body (company or organisation) the action is "
+                                                "about instead of a person: warning letter, "
+                                                "Community Protection Warning or Notice only "
+                                                "(2014 Act s.43(1); law rule powers.about_a_body)")
+    body_company_number = serializers.CharField(required=False, allow_blank=True, default="",
+                                                max_length=20)
     officer = serializers.CharField(max_length=120)
     agency = serializers.IntegerField(min_value=1, max_value=ID_MAX,
                                       help_text="The id of the agency that took the action: "
@@ -155,7 +166,9 @@ def _assessment(item: RiskAssessment, names: dict[int, str], current_ids: set[in
 def _action(request: Request, action: AsbAction, names: dict[int, str]) -> dict[str, Any]:
     row = presenters.action_row(action, names)
     return {"id": action.pk, "kind": action.kind, "kind_label": row.label,
-            "person_id": action.person_id, "place_id": action.place_id, "about": row.about,
+            "person_id": action.person_id, "place_id": action.place_id,
+            "body_name": action.body_name, "body_company_number": action.body_company_number,
+            "about": row.about,
             "on": action.on, "at": action.at, "officer": action.officer,
             "agency": action.agency.name, "conditions": list(action.condition_list()),
             "ends_on": action.ends_on, "review_on": action.review_on,
@@ -248,7 +261,8 @@ class CaseAsbActions(APIView):
                                           "an agency that works on this case with a full share.",
                                           "agency"))
         common = {name: values.pop(name) for name in ("person_id", "place_id", "officer",
-                                                       "conditions")}
+                                                       "conditions", "body_name",
+                                                       "body_company_number")}
         try:
             made = actions.record_action(access, request.user, kind=kind, agency=agency,
                                          request=request, **common, **values)

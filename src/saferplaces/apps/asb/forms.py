@@ -126,6 +126,10 @@ def _field(name: str, required: bool) -> forms.Field:
     raise KeyError(name)
 
 
+#: The subject choice for an action about a body rather than a person of the case.
+BODY = "body"
+
+
 class ActionForm(forms.Form):
     """A 2014 Act action of one ``kind``: the person (or premises), officer, agency, conditions
     and the fields the kind records (:data:`saferplaces.apps.asb.actions.FIELDS`)."""
@@ -144,8 +148,16 @@ class ActionForm(forms.Form):
         premises = kind in (ActionKind.CLOSURE_NOTICE, ActionKind.CLOSURE_ORDER,
                             ActionKind.CLOSURE_EXTENSION)
         subject = _choices(self, "subject")
-        subject.label = "Premises (a place linked to the case)" if premises else "Person"
-        subject.choices = subjects
+        subject.label = "Premises (a place linked to the case)" if premises else "About"
+        subject.choices = subjects if premises else [*subjects, (BODY, "A body (a company or "
+                                                                      "organisation)")]
+        if not premises:
+            self.fields["body_name"] = forms.CharField(
+                label="The body's name", required=False, max_length=200,
+                help_text="When the action is about a body, not a person")
+            self.fields["body_company_number"] = forms.CharField(
+                label="Company number", required=False, max_length=20,
+                help_text="Companies House number, if it has one")
         agency_field = cast("forms.ModelChoiceField[Agency]", self.fields["agency"])
         agency_field.queryset = Agency.objects.filter(
             pk__in=[agency.pk for agency in agencies]).order_by("name")
@@ -166,6 +178,8 @@ class ActionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("subject") == BODY and not str(data.get("body_name") or "").strip():
+            self.add_error("body_name", "Enter the body's name")
         for name in MOMENTS:
             if f"{name}_day" not in self.fields:
                 continue
@@ -204,3 +218,42 @@ class BreachForm(forms.Form):
         if not penalty:
             del self.fields["penalty_amount"]
             del self.fields["penalty_on"]
+
+
+class ActionCorrectionForm(ActionForm):
+    """A correction of a recorded action: the same fields as recording it, less whom it is
+    about (a different subject is a different action), with the reason and the version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label="Why is the record corrected?", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept with the values it replaces")
+
+    def __init__(self, *args: Any, kind: str, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, kind=kind, subjects=[], agencies=agencies, **kwargs)
+        for name in ("subject", "body_name", "body_company_number"):
+            self.fields.pop(name, None)
+
+
+def correction_initial(action: Any) -> dict[str, Any]:
+    """The correction form's starting values: the action as recorded."""
+    initial: dict[str, Any] = {"version": action.version, "officer": action.officer,
+                               "agency": action.agency_id, "conditions": action.conditions}
+    for name in FIELDS[action.kind]:
+        value = getattr(action, name)
+        if name in MOMENTS:
+            if value is not None:
+                local = timezone.localtime(value)
+                initial[f"{name}_day"] = local.date()
+                initial[f"{name}_time"] = f"{local:%H:%M}"
+        elif isinstance(value, bool):
+            initial[name] = "yes" if value else "no"
+        else:
+            initial[name] = value
+    return initial
+
+
+class BreachCorrectionForm(BreachForm):
+    reason = forms.CharField(label="Why is the record corrected?", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept with the values it replaces")

@@ -8,9 +8,11 @@ change is audited. The rules are in :mod:`saferplaces.apps.asb.risk` and
 
 - A :class:`RiskAssessment` is **immutable once saved**: a later one of the same person on the
   same case *supersedes* it (``supersedes``, one successor each, so the history is a line).
-- An :class:`AsbAction` records what was done; it is not edited afterwards (a wrong record is
-  put right by the agency's own procedure), but breaches are added to it, guarded by its
-  ``version`` so two officers recording at once do not lose one another's work.
+- An :class:`AsbAction` records what was done. Breaches are added to it, guarded by its
+  ``version`` so two officers recording at once do not lose one another's work. A wrong
+  detail of an action or a breach is put right by a :class:`Correction`, never a silent edit:
+  the correction keeps the values it replaced and the reason, is on the case's timeline and
+  audited, and is judged by the engine like a new record.
 """
 
 from __future__ import annotations
@@ -87,8 +89,9 @@ class Issuer(models.TextChoices):
 
 
 class AsbAction(models.Model):
-    """One action of the ASB ladder about a person who is a party to the case, or (closure) about
-    premises linked to it. Fields a kind does not use stay empty."""
+    """One action of the ASB ladder about a person who is a party to the case, a body (a company
+    or organisation: ``body_name``, where the engine allows it) or (closure) premises linked to
+    it. Fields a kind does not use stay empty."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="asb_actions")
     kind = models.CharField(max_length=20, choices=ActionKind.choices)
@@ -96,6 +99,11 @@ class AsbAction(models.Model):
                                related_name="+")
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", help_text="The premises (closure)")
+    body_name = models.CharField(max_length=200, blank=True,
+                                 help_text="A body (company or organisation) the action is about, "
+                                           "instead of a person (2014 Act s.43(1))")
+    body_company_number = models.CharField(max_length=20, blank=True,
+                                           help_text="The body's Companies House number, if any")
     on = models.DateField(null=True, blank=True, help_text="Given, agreed, issued or made on")
     at = models.DateTimeField(null=True, blank=True, help_text="Given or served at (powers "
                                                                "counted in hours)")
@@ -149,3 +157,23 @@ class Breach(models.Model):
 
     class Meta:
         ordering = ["on", "pk"]
+
+
+class Correction(models.Model):
+    """One correction of a recorded action (``breach`` empty) or of one of its breaches: the
+    values it replaced (``previous``, field → value as recorded, dates in ISO form), the
+    fields it changed, and why. The record itself holds the corrected values; the original
+    is this row's ``previous`` (the first correction's ``previous`` for the earliest)."""
+
+    action = models.ForeignKey(AsbAction, on_delete=models.CASCADE, related_name="corrections")
+    breach = models.ForeignKey(Breach, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="corrections")
+    previous = models.JSONField(help_text="Field → the value before the correction")
+    changed = models.JSONField(help_text="The fields the correction changed")
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]

@@ -19,7 +19,7 @@ from saferplaces.apps.cases.models import Case, TaskStatus
 from saferplaces.apps.cases.types import role_label
 from saferplaces.apps.places.models import CasePlace
 
-__all__ = ["ActionRow", "AssessmentRow", "action_row", "actions_panel", "assessment_rows",
+__all__ = ["ActionRow", "AssessmentRow", "action_row", "actions_panel", "assessment_rows", "correction_rows",
            "names", "risk_panel", "subjects"]
 
 
@@ -83,6 +83,20 @@ def assessment_conflict(exc: risk.AssessmentConflict, form: Any) -> dict[str, An
          "theirs": theirs}]}
 
 
+def correction_rows(action: AsbAction) -> list[dict[str, Any]]:
+    """The action's corrections, oldest first, each with the values it replaced."""
+    rows = []
+    for item in action.corrections.select_related("corrected_by", "agency", "breach"):
+        rows.append({"at": item.corrected_at, "by": case_presenters.user_label(item.corrected_by),
+                     "agency": item.agency.name, "reason": item.reason,
+                     "breach": item.breach.on if item.breach else None,
+                     "changes": [{"field": name.replace("_", " "),
+                                  "before": "" if item.previous.get(name) is None
+                                  else item.previous.get(name)}
+                                 for name in item.changed]})
+    return rows
+
+
 def breach_conflict(exc: actions.ActionConflict, data: dict[str, Any]) -> dict[str, Any]:
     current = exc.current
     breaches = list(current.breaches.order_by("on", "pk"))
@@ -121,6 +135,9 @@ def action_row(action: AsbAction, people: dict[int, str]) -> ActionRow:
     today = timezone.localdate()
     if action.place_id is not None:
         about = action.place.name if action.place else ""
+    elif action.body_name:
+        number = f", company {action.body_company_number}" if action.body_company_number else ""
+        about = f"{action.body_name} (a body{number})"
     else:
         about = people.get(action.person_id or 0, "A party no longer on this case")
     day = action.on or (timezone.localtime(action.at).date() if action.at else None)

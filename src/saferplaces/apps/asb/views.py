@@ -121,12 +121,15 @@ def record_action(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         premises = kind in actions.PREMISES_KINDS
-        subject = int(data["subject"])
+        body = data["subject"] == forms.BODY
+        subject = None if body else int(data["subject"])
         try:
             made = actions.record_action(
                 access, request.user, kind=kind, agency=data["agency"], officer=data["officer"],
                 conditions=data["conditions"], person_id=None if premises else subject,
                 place_id=subject if premises else None, request=request,
+                body_name=data.get("body_name", "") if body else "",
+                body_company_number=data.get("body_company_number", "") if body else "",
                 **{k: v for k, v in form.values().items() if v not in (None, "")})
         except actions.ActionRefused as exc:
             refused = exc.refusals
@@ -137,7 +140,7 @@ def record_action(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     bad = bool(form.errors or refused)
     return render(request, "asb/record_action.html", {
         "case": case, "form": form, "kind": ActionKind(kind), "refused": refused,
-        "no_subjects": not subjects}, status=400 if bad else 200)
+        "no_subjects": not subjects and kind in actions.PREMISES_KINDS}, status=400 if bad else 200)
 
 
 def _action(access: CaseAccess, action_pk: int) -> AsbAction:
@@ -157,7 +160,9 @@ def action_page(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     return render(request, "asb/action.html", {
         "case": access.case, "row": presenters.action_row(action, presenters.names(request.user, access)),
         "can_breach": (access.contributes and has_capability(request.user, CASES_EDIT)
-                       and action.kind in actions.BREACHABLE)})
+                       and action.kind in actions.BREACHABLE),
+        "can_correct": access.contributes and has_capability(request.user, CASES_EDIT),
+        "corrections": presenters.correction_rows(action)})
 
 
 @requires(CASES_EDIT)

@@ -49,13 +49,18 @@ __all__ = [
     "active_entries_for_user",
     "can_run_assessments",
     "finished_assessments_for_user",
+    "priorities_named",
     "finished_runs_for_user",
     "get_entry_for_analyst",
+    "get_docx_run_for_user",
     "get_finished_run_for_user",
     "get_report_for_user",
     "get_run_for_user",
     "latest_finished_run_for_user",
+    "get_recommendation_for_analyst",
+    "get_recommendation_for_user",
     "monitoring_for_user",
+    "recommendations_for_user",
     "require_analyst",
     "runs_for_user",
     "scores_for_user",
@@ -126,9 +131,18 @@ def get_finished_run_for_user(user: User, pk: int) -> AssessmentRun:
         raise Http404("No finished assessment run with this number.") from None
 
 
-def latest_finished_run_for_user(user: User) -> AssessmentRun | None:
-    """The latest finished strategic assessment: its candidates are what partners score."""
-    return finished_assessments_for_user(user).order_by("-last_month", "-created_at", "-pk").first()
+def latest_finished_run_for_user(user: User, *, with_result: bool = True) -> AssessmentRun | None:
+    """The latest finished strategic assessment: its candidates are what partners score.
+    Without ``with_result`` the large result is read only if used."""
+    runs = finished_assessments_for_user(user).order_by("-last_month", "-created_at", "-pk")
+    return (runs if with_result else runs.defer("result")).first()
+
+
+def priorities_named(run: AssessmentRun) -> int:
+    """How many priorities ``run`` named, read without loading its whole result."""
+    found = (AssessmentRun.objects.filter(pk=run.pk)
+             .values_list("result__priorities", flat=True).first())
+    return len(found) if isinstance(found, list) else 0
 
 
 def get_report_for_user(user: User, pk: int, fmt: str, *, public: bool,
@@ -148,6 +162,18 @@ def get_report_for_user(user: User, pk: int, fmt: str, *, public: bool,
         return ReportFile.objects.select_related("run").get(run_id=pk, format=fmt, public=public)
     except ReportFile.DoesNotExist:
         raise Http404("This run has no such report (it may not have finished).") from None
+
+
+def get_docx_run_for_user(user: User, pk: int, *, public: bool,
+                          public_view: bool = False) -> AssessmentRun:
+    """The finished strategic assessment whose Word report (made when asked for, from the
+    stored result) is wanted: whoever may have the version's stored report files may have it
+    (``get_report_for_user``); 404 for a deep dive, which has no Word version."""
+    stored = get_report_for_user(user, pk, "json", public=public, public_view=public_view)
+    run = stored.run
+    if run.kind != RunKind.ANNUAL or not run.result:
+        raise Http404("This run has no such report.")
+    return run
 
 
 def scores_for_user(user: User) -> QuerySet[EnteredScore]:
@@ -228,3 +254,27 @@ def street_week_ranking_for_user(user: User, first_month: str, last_month: str, 
     itself (``services.recent_street_week_codes``), once."""
     _require_signed_in(user)
     return services.rank_street_weeks(first_month, last_month, exclude_months=exclude_months)
+
+
+# --- recommendations tracked (``tracking``) ---------------------------------------------------------
+
+
+def recommendations_for_user(user: User) -> QuerySet[Recommendation]:
+    """Every recommendation, open ones first, then by due day and entry."""
+    _require_signed_in(user)
+    return (Recommendation.objects.select_related("agency")
+            .order_by("-active", "due", "id"))
+
+
+def get_recommendation_for_user(user: User, pk: int) -> Recommendation:
+    """One recommendation; 404 when there is no such recommendation."""
+    try:
+        return recommendations_for_user(user).get(pk=pk)
+    except Recommendation.DoesNotExist:
+        raise Http404("No recommendation with this number.") from None
+
+
+def get_recommendation_for_analyst(user: User, pk: int) -> Recommendation:
+    """One recommendation an analyst may change; 403 for others, 404 when missing."""
+    require_analyst(user)
+    return get_recommendation_for_user(user, pk)

@@ -23,6 +23,7 @@ from saferplaces.apps.assessments.services import (
     latest_month,
     latest_year,
 )
+from saferplaces.apps.assessments.tracking_forms import agency_field, due_field
 from saferplaces.periods import month_label, month_number
 from saferplaces.strategic.config import ConfigError, config_from_dict
 from saferplaces.vocab import PESTELO_CHOICES
@@ -389,13 +390,13 @@ class RecommendationForm(EntryForm):
 
     class Meta:
         model = models.Recommendation
-        fields = ["finding", "text", "owner"]
-        labels = {"text": "Recommendation", "owner": "Who should act (optional)"}
-        help_texts = {"owner": "An agency or group, for example the town centre partnership"}
+        fields = ["finding", "text", "owner", "agency", "due"]
+        labels = {"text": "Recommendation", "owner": "Who leads it (optional)"}
+        help_texts = {"owner": "A role, team or group, for example the town centre partnership"}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
             "text": {"required": "Enter the recommendation"},
-            "owner": {"max_length": "Who should act must be 200 characters or fewer"},
+            "owner": {"max_length": "Who leads it must be 200 characters or fewer"},
         }
 
     def __init__(self, *args: Any, candidates: Choices, **kwargs: Any) -> None:
@@ -403,6 +404,8 @@ class RecommendationForm(EntryForm):
         self.fields["finding"] = _candidate_field(
             "Finding it answers", candidates, "finding the recommendation answers")
         self.fields["finding"].help_text = "The candidate priority whose evidence supports it"
+        self.fields["agency"] = agency_field()  # tracked: ``tracking``
+        self.fields["due"] = due_field()
 
 
 class TargetForm(EntryForm):

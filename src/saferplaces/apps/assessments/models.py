@@ -99,15 +99,47 @@ class HorizonItem(models.Model):
     entered_at = models.DateTimeField(auto_now_add=True)
 
 
+class RecommendationStatus(models.TextChoices):
+    NOT_STARTED = "not-started", "Not started"
+    IN_PROGRESS = "in-progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
 class Recommendation(models.Model):
-    """An analyst's recommendation, tied to the finding (candidate id) that supports it."""
+    """An analyst's recommendation, tied to the finding (candidate id) that supports it, and
+    tracked until done or dropped: who leads it, which agency, when it is due, and its status,
+    set by its latest progress update (``RecommendationUpdate``). ``version`` guards edits."""
 
     finding = models.CharField(max_length=200, help_text="Candidate id the recommendation answers")
     text = models.TextField()
-    owner = models.CharField(max_length=200, blank=True, help_text="Agency or group to act")
+    owner = models.CharField(max_length=200, blank=True, help_text="Who leads it: a role, team or group")
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", help_text="The partner agency that leads it")
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=RecommendationStatus.choices,
+                              default=RecommendationStatus.NOT_STARTED)
+    status_reason = models.TextField(blank=True, help_text="Why it was dropped")
+    version = models.PositiveIntegerField(default=1)
     active = models.BooleanField(default=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
+
+
+class RecommendationUpdate(models.Model):
+    """Progress on a recommendation as of a day: its status then and what was done (and, when
+    dropped, why). Updates are kept; the latest (by day, then entry) sets the status."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="updates")
+    on = models.DateField(help_text="The day the progress is reported as of")
+    status = models.CharField(max_length=20, choices=RecommendationStatus.choices)
+    note = models.TextField()
+    reason = models.TextField(blank=True, help_text="Why it was dropped")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
 
 
 class TargetMeasure(models.TextChoices):

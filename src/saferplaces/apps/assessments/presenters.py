@@ -24,6 +24,7 @@ from django.utils import timezone
 from saferplaces.apps.assessments.models import (
     AssessmentRun,
     EnteredScore,
+    RunKind,
     StreetWeek,
     Target,
     TargetMeasure,
@@ -155,7 +156,8 @@ def deep_dive_rows(runs: QuerySet[AssessmentRun], names: dict[str, str], limit: 
 
 
 def downloads(run: AssessmentRun) -> list[Row]:
-    """The run's report files, panel and public version, with their sizes in bytes."""
+    """The run's report files, panel and public version, with their sizes in bytes; a
+    strategic assessment's Word version (made when downloaded: no size) beside them."""
     files = {(r.public, r.format): r.size
              for r in run.reports.defer("content").annotate(size=Length("content"))}
     versions = []
@@ -165,6 +167,10 @@ def downloads(run: AssessmentRun) -> list[Row]:
                   "url": reverse("assessments:report",
                                  kwargs={"pk": run.pk, "version": version, "fmt": fmt})}
                  for fmt in REPORT_FORMATS if (public, fmt) in files]
+        if run.kind == RunKind.ANNUAL and (public, "json") in files:  # made when asked for
+            links.append({"format": "docx", "size": None,
+                          "url": reverse("assessments:report",
+                                         kwargs={"pk": run.pk, "version": version, "fmt": "docx"})})
         if links:
             versions.append({"label": label, "public": public, "links": links})
     return versions

@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from saferplaces.apps.assessments import models
 from saferplaces.apps.assessments.casework import casework
 from saferplaces.apps.assessments.results import SCHEMA_VERSION
+from saferplaces.apps.assessments.tracking import CLOSED, last_years_recommendations
+from saferplaces.apps.incidents import summaries
 from saferplaces.apps.incidents.models import Area, Incident
 from saferplaces.apps.incidents.services import area_membership, incident_frame, store_is_synthetic
 from saferplaces.periods import DEFAULT_PERIOD_MONTHS, default_period, shift_month
@@ -28,7 +32,7 @@ from saferplaces.strategic import (
     Target,
     run_assessment,
 )
-from saferplaces.strategic.config import AssessmentConfig, config_from_dict
+from saferplaces.strategic.config import AssessmentConfig, ConfigError, config_from_dict
 from saferplaces.strategic.deepdive import DeepDiveResult, deep_dive
 from saferplaces.strategic.engine import AssessmentResult
 from saferplaces.strategic.monitor import MonitoringResult, monitoring
@@ -48,7 +52,7 @@ STREET_WEEK_EXCLUDE_MONTHS = 12
 
 def entered_inputs() -> Entered:
     """What partners have entered: the latest score per candidate and dimension, and every
-    active horizon item, recommendation and target."""
+    active horizon item, recommendation (not done or dropped: ``tracking``) and target."""
     latest: dict[tuple[str, str], models.EnteredScore] = {}
     for score in models.EnteredScore.objects.all():  # newest first
         latest.setdefault((score.candidate, score.dimension), score)
@@ -59,11 +63,17 @@ def entered_inputs() -> Entered:
         capacity=capacity,
         horizon=tuple(HorizonItem(h.heading, h.title, h.description, h.source)
                       for h in models.HorizonItem.objects.filter(active=True).order_by("heading", "id")),
-        recommendations=tuple(Recommendation(r.text, r.finding, r.owner)
-                              for r in models.Recommendation.objects.filter(active=True).order_by("id")),
-        targets=tuple(Target(t.candidate, t.measure, t.change_pct, t.baseline, t.note)
-                      for t in models.Target.objects.filter(active=True).order_by("id")),
+        recommendations=tuple(Recommendation(r.text, r.finding, r.owner, ref=r.pk)
+                              for r in models.Recommendation.objects.filter(active=True)
+                              .exclude(status__in=CLOSED).order_by("id")),
+        targets=entered_targets(),
     )
+
+
+def entered_targets() -> tuple[Target, ...]:
+    """Every active target, oldest first."""
+    return tuple(Target(t.candidate, t.measure, t.change_pct, t.baseline, t.note)
+                 for t in models.Target.objects.filter(active=True).order_by("id"))
 
 
 def previous_result(run: models.AssessmentRun) -> dict[str, Any] | None:
@@ -87,6 +97,7 @@ def store_inputs(first_month: str, last_month: str, *, previous: dict[str, Any] 
         columns=["kind", "code", "name", "population", "geometry"])
     return AssessmentInputs(incidents=incidents, membership=membership, areas=areas,
                             period=Period(first_month, last_month), entered=entered_inputs(),
+                            tracked_recommendations=last_years_recommendations(previous),
                             previous=previous, synthetic=store_is_synthetic(),
                             casework=casework(Period(first_month, last_month)))
 
@@ -101,13 +112,37 @@ def _run_progress(run: models.AssessmentRun, progress: Progress | None) -> Progr
     return report
 
 
+def partnership_settings() -> dict[str, Any]:
+    """The partnership's own assessment settings (``SAFERPLACES_ASSESSMENT_SETTINGS_FILE``), or
+    none; a file that cannot be read or is not TOML is an error naming the file, never ignored."""
+    path = getattr(settings, "SAFERPLACES_ASSESSMENT_SETTINGS_FILE", "") or ""
+    if not path:
+        return {}
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError("SAFERPLACES_ASSESSMENT_SETTINGS_FILE", str(exc), source=path) from None
+
+
+def _laid_over(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` laid over ``base``: tables merge key by key, anything else replaces."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _laid_over(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
 def _run_config(run: models.AssessmentRun) -> AssessmentConfig:
     """The run's configuration; its public-disclosure lists also hold every category and flag
     of the deployment's sensitive list (``SAFERPLACES_SENSITIVE_CATEGORIES_FILE``), so the
     reports withhold at least what the map aggregates."""
     from saferplaces.apps.incidents.sensitive import load_rules
 
-    overrides = tomllib.loads(run.config_toml) if run.config_toml.strip() else {}
+    overrides = _laid_over(partnership_settings(),
+                           tomllib.loads(run.config_toml) if run.config_toml.strip() else {})
     rules = load_rules()
     public = overrides.setdefault("public", {})
     if isinstance(public, dict):
@@ -176,20 +211,33 @@ def execute_run(run: models.AssessmentRun, progress: Progress | None = None) -> 
     return run
 
 
-def latest_assessment() -> models.AssessmentRun | None:
-    return (models.AssessmentRun.objects.filter(kind=models.RunKind.ANNUAL, status=models.RunStatus.DONE)
-            .order_by("-last_month", "-created_at").first())
+def latest_assessment(*, with_result: bool = True) -> models.AssessmentRun | None:
+    """The latest finished strategic assessment; without ``with_result`` its result (the largest
+    field, hundreds of kilobytes of JSON) is read only when first used."""
+    runs = (models.AssessmentRun.objects.filter(kind=models.RunKind.ANNUAL, status=models.RunStatus.DONE,
+                                                result__isnull=False)
+            .order_by("-last_month", "-created_at"))
+    return (runs if with_result else runs.defer("result")).first()
 
 
 def monitor_priorities(first_month: str, last_month: str) -> tuple[models.AssessmentRun, MonitoringResult]:
     """The current priorities (latest finished assessment) month by month against their targets."""
-    run = latest_assessment()
-    if run is None or not run.result:
+    run = latest_assessment(with_result=False)
+    if run is None:
         raise LookupError("no finished strategic assessment yet: run one first")
-    inputs = store_inputs(first_month, last_month)
-    # the targets were set with this assessment for the months after it, never for its own year
-    return run, monitoring(inputs, _run_config(run), run.result.get("priorities", []),
-                           inputs.entered.targets, target_from=shift_month(run.last_month, 1))
+    # worked out once per change of the store's data, for these months, this assessment (its
+    # priorities and configuration) and the targets entered (``summaries.memoised``)
+    targets = entered_targets()
+    config = _run_config(run)
+
+    def compute() -> MonitoringResult:
+        inputs = store_inputs(first_month, last_month)
+        # the targets were set with this assessment for the months after it, never for its own year
+        return monitoring(inputs, config, (run.result or {}).get("priorities", []), targets,
+                          target_from=shift_month(run.last_month, 1))
+
+    parameters = (first_month, last_month, run.pk, str(run.finished_at), repr(config), repr(targets))
+    return run, summaries.memoised("monitoring", parameters, compute)
 
 
 def first_month_of_data() -> str | None:
@@ -233,6 +281,9 @@ def rank_street_weeks(first_month: str, last_month: str, *,
                       exclude: tuple[str, ...] = ()) -> StreetWeekResult:
     """Areas ranked for the next Street Week; areas with a Street Week ending in the
     ``exclude_months`` before the end of the period or later (or named in ``exclude``) are left out."""
-    recent = recent_street_week_codes(last_month, exclude_months)
-    inputs = store_inputs(first_month, last_month)
-    return street_weeks(inputs, config_from_dict(None), exclude_recent=tuple(sorted(recent | set(exclude))))
+    recent = tuple(sorted(recent_street_week_codes(last_month, exclude_months) | set(exclude)))
+    config = config_from_dict(None)
+    # worked out once per change of the store's data, for these months and areas left out
+    return summaries.memoised(
+        "street-weeks", (first_month, last_month, recent, repr(config)),
+        lambda: street_weeks(store_inputs(first_month, last_month), config, exclude_recent=recent))

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from saferplaces.apps.assessments import views
+from saferplaces.apps.assessments import tracking_views, views
 from saferplaces.web.converters import RECORD_ID
 
 app_name = "assessments"
@@ -24,8 +24,12 @@ urlpatterns = [
     path("entries/targets/", views.add_target, name="add-target"),
     re_path(r"^entries/(?P<kind>horizon|recommendation|target)/(?P<pk>" + RECORD_ID + r")/withdraw/$",
             views.withdraw, name="withdraw"),
+    path("recommendations/", tracking_views.recommendations, name="recommendations"),
+    path("recommendations/<id:pk>/", tracking_views.recommendation, name="recommendation"),
+    path("recommendations/<id:pk>/progress/", tracking_views.report_progress, name="report-progress"),
+    path("recommendations/<id:pk>/edit/", tracking_views.edit_recommendation, name="edit-recommendation"),
     path("<id:pk>/", views.run_detail, name="run"),
     path("<id:pk>/status.json", views.run_status, name="status"),
-    re_path(r"^(?P<pk>" + RECORD_ID + r")/(?P<version>report|public)\.(?P<fmt>html|pdf|json)$",
+    re_path(r"^(?P<pk>" + RECORD_ID + r")/(?P<version>report|public)\.(?P<fmt>html|pdf|json|docx)$",
             views.report, name="report"),
 ]

@@ -15,14 +15,15 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saferplaces.apps.agencies.declare import is_public_view, requires
 from saferplaces.apps.agencies.roles import ASSESSMENTS_RUN, ASSESSMENTS_VIEW
 from saferplaces.apps.assessments import access, forms, presenters, services
-from saferplaces.apps.assessments.models import AssessmentRun, RunKind, RunStatus
+from saferplaces.apps.assessments.models import AssessmentRun, ReportFile, RunKind, RunStatus
 from saferplaces.apps.assessments.presenters import CandidateChoices
 from saferplaces.apps.assessments.results import load_annual, load_deep_dive
 from saferplaces.apps.assessments.services import latest_month, latest_year
@@ -65,7 +66,8 @@ SECTIONS = {"score": "scores", "horizon": "horizon", "recommendation": "recommen
             "target": "targets"}
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
-                 "json": "application/json"}
+                 "json": "application/json",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 #: The report is a self-contained page: inline styles and data-URI images, nothing else.
 REPORT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
               "form-action 'none'; frame-ancestors 'none'")
@@ -160,10 +162,28 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
                          "stage": run.stage, "progress": run.progress})
 
 
+def _docx_report(request: HttpRequest, pk: int, version: str) -> HttpResponse:
+    from saferplaces.strategic.docx_report import render_docx  # python-docx: loaded when used
+
+    public = version == "public"
+    run = access.get_docx_run_for_user(request.user, pk, public=public,
+                                       public_view=is_public_view(request))
+    produced = timezone.localdate(run.finished_at) if run.finished_at else None
+    content = render_docx(run.result or {}, public=public, produced=produced)
+    response = HttpResponse(content, content_type=CONTENT_TYPES["docx"])
+    name = ReportFile(run=run, format="docx", public=public).filename
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 @requires(ASSESSMENTS_VIEW, public_site=True)
 @require_GET
 def report(request: HttpRequest, pk: int, version: str, fmt: str) -> HttpResponse:
-    """A stored report file: HTML shown in the browser, PDF and JSON downloaded."""
+    """A stored report file: HTML shown in the browser, PDF and JSON downloaded; the Word
+    version (DOCX) is made from the stored result when asked for."""
+    if fmt == "docx":
+        return _docx_report(request, pk, version)
     stored = access.get_report_for_user(request.user, pk, fmt, public=version == "public",
                                         public_view=is_public_view(request))
     response = HttpResponse(bytes(stored.content), content_type=CONTENT_TYPES[fmt])
@@ -287,11 +307,20 @@ def add_target(request: HttpRequest) -> HttpResponse:
                       candidates=_candidates(request)[1].priorities)
 
 
+WITHDRAW_LABELS = {"horizon": "horizon scanning item", "recommendation": "recommendation", "target": "target"}
+
+
 @requires(ASSESSMENTS_RUN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """Stop using a horizon item, recommendation or target in future runs (it is kept)."""
+    """Stop using a horizon item, recommendation or target in future runs (it is kept). A GET
+    asks first (GOV.UK confirmation page, no script needed); the POST from it withdraws."""
     entry = access.get_entry_for_analyst(request.user, kind, pk)
+    if request.method == "GET":
+        back = reverse("assessments:entries") + f"#{SECTIONS[kind]}"
+        described = getattr(entry, "title", "") or getattr(entry, "text", "")
+        return render(request, "assessments/withdraw.html",
+                      {"described": described, "label": WITHDRAW_LABELS[kind], "back": back})
     entry.active = False
     entry.save(update_fields=["active"])
     messages.success(request, "Withdrawn. The next assessment run no longer uses it.")
@@ -343,7 +372,7 @@ MONTH_FIELDS = ("first_month_month", "first_month_year", "last_month_month", "la
 def monitoring(request: HttpRequest) -> HttpResponse:
     """The latest assessment's priorities month by month against their targets, over the months
     chosen (by default the latest 12 of data)."""
-    latest = access.latest_finished_run_for_user(request.user)
+    latest = access.latest_finished_run_for_user(request.user, with_result=False)
     default = latest_year()
     bound = any(name in request.GET for name in MONTH_FIELDS)
     form = forms.MonitoringPeriodForm(request.GET if bound else None, default=default)
@@ -361,7 +390,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             context.update(
                 run=run, run_period=period_label(run.first_month, run.last_month),
                 monitored=period_label(first, last), warnings=result.warnings,
-                named=len(load_annual(run.result).priorities),
+                named=access.priorities_named(run),
                 priorities=[presenters.monitor_row(n, p, targets.get(p.id))
                             for n, p in enumerate(result.priorities, start=1)])
     return render(request, "assessments/monitoring.html", context)

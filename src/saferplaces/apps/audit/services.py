@@ -30,6 +30,7 @@ from saferplaces.apps.audit.chain import (
 from saferplaces.apps.audit.middleware import client_address, request_id_of
 from saferplaces.apps.audit.models import Action, AuditEvent
 from saferplaces.progress import Progress
+from saferplaces.web.csvcells import safe_row
 
 __all__ = ["CSV_COLUMNS", "Filters", "Seen", "csv_lines", "filter_events", "record",
            "record_history", "verify_log"]
@@ -187,16 +188,6 @@ CSV_COLUMNS = ("sequence", "when (UTC)", "username", "user id", "agency", "agenc
                "record type", "record id", "fields changed", "reason", "request id", "IP address",
                "previous hash", "hash")
 
-#: A cell starting with one of these is read as a formula by spreadsheets: such cells get a
-#: leading apostrophe (OWASP, "CSV Injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
     """The events as CSV text, a header line first, one line at a time (for streaming)."""
     buffer = io.StringIO()
@@ -205,7 +196,7 @@ def csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
     def line(row: Iterable[object]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow(safe_row(row))
         return buffer.getvalue()
 
     yield line(CSV_COLUMNS)

@@ -85,7 +85,8 @@ def complaints_of(case: Case) -> Complaints:
         labels[complaint.complainant or ""] = name
     numbers: dict[str, int] = {}
     linked = {(link.source, link.reference): (f"person:{link.person_id}", link.person.name)
-              for link in ComplainantLink.objects.filter(case=case).select_related("person")}
+              for link in ComplainantLink.objects.filter(case=case, removed_at__isnull=True)
+              .select_related("person")}
     for row in store_rows(case):
         day = _local_day(row.occurred)
         ref = row.victim_ref.strip()

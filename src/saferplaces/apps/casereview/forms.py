@@ -59,6 +59,14 @@ class LinkForm(forms.Form):
         self.fields["source"].choices = sources  # type: ignore[attr-defined]
 
 
+class RemoveLinkForm(forms.Form):
+    """Why a complainant link is removed (kept with the link, shown to staff)."""
+
+    reason = forms.CharField(label="Why is this link wrong?", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="For example: the reference belongs to another resident")
+
+
 class ExplanationForm(forms.Form):
     complainant = forms.ChoiceField(label="Whom you explained the Case Review to")
     explained_on = DayField(label="When you explained it", help_text=EXAMPLE)

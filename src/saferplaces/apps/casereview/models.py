@@ -103,7 +103,10 @@ class ComplainantLink(models.Model):
     """Staff's record that the complainant reference ``reference`` of store ``source`` (the
     council's ASB log) on this case is the party ``person``: their reports in the log and
     their complaints on the case are then one complainant's, so the same day's behaviour
-    reported to both counts once. One person per reference on a case."""
+    reported to both counts once. One person per reference on a case.
+
+    A wrong link is **removed, not deleted**: ``removed_at``/``removed_by`` and the reason are
+    kept (the link no longer counts, the history stays), so the reference may be linked again."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="complainant_links")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -112,8 +115,13 @@ class ComplainantLink(models.Model):
     linked_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     linked_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    removal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["linked_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["case", "source", "reference"],
+                                               condition=models.Q(removed_at__isnull=True),
                                                name="complainant_reference_once_per_case")]

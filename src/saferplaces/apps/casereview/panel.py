@@ -10,13 +10,16 @@ from django.http import HttpRequest
 
 from saferplaces.apps.agencies.access import has_capability
 from saferplaces.apps.agencies.roles import CASES_EDIT
+from saferplaces.apps.casereview.complaints import source_label
 from saferplaces.apps.casereview.models import CaseReview
-from saferplaces.apps.casereview.services import standing
+from saferplaces.apps.casereview.services import current_links, standing
 from saferplaces.apps.cases.access import CaseAccess
+from saferplaces.apps.cases.list_tags import ListTags, Tag
+from saferplaces.apps.cases.list_tags import register as register_tags
 from saferplaces.apps.cases.panels import CasePanel, register
 from saferplaces.apps.cases.presenters import user_label
 
-__all__ = ["CASE_TYPES", "panel_context", "register_panel"]
+__all__ = ["CASE_TYPES", "list_tags", "panel_context", "register_panel"]
 
 #: The case types the Case Review applies to (the Act's anti-social behaviour).
 CASE_TYPES = frozenset({"repeat-asb"})
@@ -39,9 +42,24 @@ def panel_context(request: HttpRequest, access: CaseAccess) -> dict[str, Any] | 
                  "agency": e.agency.name}
                 for e in case.case_review_explanations.select_related("explained_by", "agency")],
             "reviews": list(CaseReview.objects.filter(case=case)),
+            "links": [{"pk": link.pk, "complainant": label(f"person:{link.person_id}", ""),
+                       "source": source_label(link.source), "agency": link.agency.name}
+                      for link in current_links(case)],
             "can_record": access.contributes and has_capability(request.user, CASES_EDIT)}
+
+
+def list_tags(access: CaseAccess) -> list[Tag]:
+    """The case list's tags: the same :func:`standing` the panel shows (no second rule)."""
+    now = standing(access.case)
+    found = []
+    if now.assessment.met:
+        found.append(Tag("Case Review threshold met", "red"))
+    if now.due:
+        found.append(Tag("Explain the Case Review", "yellow"))
+    return found
 
 
 def register_panel() -> None:
     register(CasePanel("casereview", "casereview/_panel.html", panel_context,
                        case_types=CASE_TYPES, order=40))
+    register_tags(ListTags("casereview", list_tags, case_types=CASE_TYPES, order=40))

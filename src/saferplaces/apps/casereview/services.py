@@ -26,7 +26,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from saferplaces.apps.agencies.access import agency_of, require_capability
@@ -46,6 +46,7 @@ from saferplaces.apps.cases.models import Case, TimelineEntry
 from saferplaces.casework import case_review
 from saferplaces.casework.case_review_figures import CHANNELS, CaseReviewRecord
 from saferplaces.web.recorded_days import day_problem
+from saferplaces.web.textlimits import too_long
 
 __all__ = ["STAGES", "Conflict", "ReviewRuleError", "Standing", "add_complaint", "apply",
            "NOT_COMPLAINANT_ROLES", "complainant_choices", "engine_record", "link_complainant",
@@ -207,7 +208,8 @@ def link_complainant(access: CaseAccess, user: Any, *, person_id: int, source: s
     if not reference or (source, reference) not in known:
         raise ReviewRuleError(f"No row of {source_label(source)} linked to this case has that "
                               "complainant reference.", "reference")
-    taken = ComplainantLink.objects.filter(case=case, source=source, reference=reference).first()
+    taken = ComplainantLink.objects.filter(case=case, source=source, reference=reference,
+                                           removed_at__isnull=True).first()
     if taken is not None:
         raise ReviewRuleError("That complainant reference is already linked to "
                               f"{'this person' if taken.person_id == person_id else 'a party'}.",
@@ -218,6 +220,48 @@ def link_complainant(access: CaseAccess, user: Any, *, person_id: int, source: s
         _timeline(case, user, "case-review", f"Complainant linked to a {source_label(source)} "
                                              f"reference on {case.reference}")
         _audit("create", user, request, case, ["complainant_link"])
+    return link
+
+
+def current_links(case: Case) -> list[ComplainantLink]:
+    """The case's complainant links still in force (removed ones are kept but do not count)."""
+    return list(ComplainantLink.objects.filter(case=case, removed_at__isnull=True)
+                .select_related("person", "agency"))
+
+
+def remove_complainant_link(access: CaseAccess, user: Any, link_id: int, *, reason: str,
+                            request: HttpRequest | None = None) -> ComplainantLink:
+    """Remove a wrong complainant link with a reason: the link is kept with who removed it,
+    when and why; it no longer counts, so the case's Case Review standing is recomputed (the
+    person's reports in the log are again a separate complainant's). The timeline names the
+    case and, when the threshold changes with it, says so; audited on the case."""
+    _contributor(access, user)
+    case = access.case
+    reason = reason.strip()
+    if not reason:
+        raise ReviewRuleError("Say why the link is removed.", "reason")
+    problem = too_long(reason, "The reason")
+    if problem:
+        raise ReviewRuleError(f"{problem}.", "reason")
+    link = ComplainantLink.objects.filter(case=case, pk=link_id).first()
+    if link is None:
+        raise Http404("No such complainant link on this case.")
+    before = standing(case).assessment.met
+    with transaction.atomic():
+        removed = ComplainantLink.objects.filter(pk=link.pk, removed_at__isnull=True).update(
+            removed_at=timezone.now(), removed_by=user, removal_reason=reason)
+        if not removed:
+            raise ReviewRuleError("That link has already been removed.")
+        _timeline(case, user, "case-review", f"Complainant link to a reference in "
+                                             f"{source_label(link.source)} removed on "
+                                             f"{case.reference}")
+        _audit("update", user, request, case, ["complainant_link", "complainant_link_removed"])
+        after = standing(case).assessment.met
+        if after != before:
+            _timeline(case, user, "case-review",
+                      f"ASB Case Review threshold {'met' if after else 'no longer met'} on "
+                      f"{case.reference}")
+    link.refresh_from_db()
     return link
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<id:pk>/complaints/add/", views.add_complaint, name="add-complaint"),
     path("cases/<id:pk>/explained/", views.record_explanation, name="explained"),
     path("cases/<id:pk>/link-complainant/", views.link_complainant, name="link-complainant"),
+    path("cases/<id:pk>/links/<id:link>/remove/", views.remove_link, name="remove-link"),
     path("cases/<id:pk>/apply/", views.apply, name="apply"),
     path("reviews/<id:pk>/", views.review_page, name="review"),
     path("reviews/<id:pk>/<slug:stage>/", views.stage, name="stage"),

@@ -121,6 +121,28 @@ def link_complainant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(CASES_EDIT)
 @require_http_methods(["GET", "POST"])
+def remove_link(request: HttpRequest, pk: int, link: int) -> HttpResponse:
+    """Remove a wrong complainant link, with the reason (kept; the count is recomputed)."""
+    access = _contributor(request, pk)
+    case = access.case
+    found = next((item for item in services.current_links(case) if item.pk == link), None)
+    if found is None:
+        raise Http404("No such complainant link on this case.")
+    form = forms.RemoveLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_complainant_link(access, request.user, found.pk,
+                                             reason=form.cleaned_data["reason"], request=request)
+        except services.ReviewRuleError as exc:
+            _refused(form, exc)
+        else:
+            return redirect("cases:case", case.pk)
+    return _page(request, "remove_link.html", {"case": case, "form": form,
+                                               "source": source_label(found.source)}, form)
+
+
+@requires(CASES_EDIT)
+@require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     access = _contributor(request, pk)
     case = access.case

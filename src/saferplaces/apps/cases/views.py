@@ -12,19 +12,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from saferplaces.apps.agencies.access import agency_of, has_capability
 from saferplaces.apps.agencies.declare import requires
 from saferplaces.apps.agencies.roles import CASES_EDIT, CASES_MANAGE, CASES_VIEW
 from saferplaces.apps.audit.services import record
-from saferplaces.apps.cases import forms, linking, presenters, services
+from saferplaces.apps.cases import forms, linking, list_tags, presenters, services
 from saferplaces.apps.cases.access import (
     CaseAccess,
     cases_for_user,
     get_case_for_user,
     get_referral_for_user,
     get_transfer_for_user,
+    live_shares,
     referrals_for_user,
     transfers_for_user,
 )
@@ -66,7 +67,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     agency = agency_of(request.user)
     rows = [{"case": case, "type": presenters.type_label(case),
              "lead": presenters.user_label(case.lead_officer),
-             "ours": agency is not None and case.owner_agency_id == agency.pk} for case in page]
+             "ours": agency is not None and case.owner_agency_id == agency.pk,
+             "tags": list_tags.tags_for(get_case_for_user(request.user, case.pk))}
+            for case in page]
     return render(request, "cases/list.html", {
         "form": form, "rows": rows, "page": page,
         "can_create": has_capability(request.user, CASES_EDIT)})
@@ -313,9 +316,16 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(CASES_MANAGE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def end_share(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
+    """End a share: a GET asks first (GOV.UK confirmation page, no script needed), the POST from
+    it ends the share. A share already ended goes back to the sharing page."""
     access = _owner_access(request, pk, CASES_MANAGE)
+    if request.method == "GET":
+        ending = live_shares(access.case).filter(pk=share_pk).select_related("agency").first()
+        if ending is None:
+            return redirect("cases:share", access.case.pk)
+        return render(request, "cases/end_share.html", {"case": access.case, "share": ending})
     with suppress(services.CaseRuleError):  # already ended: the page shows them as they are
         services.end_share(access, request.user, share_pk, request=request)
     return redirect("cases:share", access.case.pk)

@@ -45,6 +45,7 @@ from saferplaces.apps.cases.types import case_type, role_label
 from saferplaces.apps.people.access import get_person_for_user, people_for_user
 from saferplaces.apps.people.models import ADULT_AGE, Gender, Person
 from saferplaces.apps.people.vocab import ethnicity_label, vulnerability_label
+from saferplaces.web.csvcells import safe_row
 
 __all__ = ["AGE_BANDS", "FORMULA_STARTS", "Table", "age_band", "case_table", "csv_bytes",
            "describe", "file_name", "people_table", "xlsx_bytes"]
@@ -175,23 +176,12 @@ def people_table(user: Any, *, redact: bool = True, owned_only: bool = False,
     return Table("People", columns, rows)
 
 
-def _csv_text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 def csv_bytes(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_text(c) for c in table.columns])
+    writer.writerow(safe_row(table.columns))
     for row in table.rows:
-        writer.writerow([_csv_text(value) for value in row])
+        writer.writerow(safe_row(row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -34,7 +34,7 @@ from saferplaces.strategic.disclosure import public_rows
 from saferplaces.vocab import AREA_KIND_LABELS
 
 __all__ = ["IncidentScope", "aggregation_of", "incidents_for_user", "map_features_for_user", "sensitive_filter",
-           "sensitive_rules", "stored_categories"]
+           "sensitive_rules", "store_state", "stored_categories"]
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -69,12 +69,17 @@ def incidents_for_user(user: User, *, public_view: bool) -> IncidentScope:
 _categories_cache: dict[tuple[int, int], list[str]] = {}
 
 
+def store_state() -> tuple[int, int]:
+    """The store's row count and newest id: an ingest or a retention deletion changes one of
+    them, so results kept under this key are dropped when the data changes."""
+    state = Incident.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return (state["n"] or 0, state["last"] or 0)
+
+
 def stored_categories() -> list[str]:
     """Every category in the store, sorted. Reading them means reading every incident, so the
-    list is kept until the store changes (its row count or newest id: an ingest or a retention
-    deletion changes one of them)."""
-    state = Incident.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    key = (state["n"] or 0, state["last"] or 0)
+    list is kept until the store changes (``store_state``)."""
+    key = store_state()
     if key not in _categories_cache:
         _categories_cache.clear()
         _categories_cache[key] = list(Incident.objects.values_list("category", flat=True)

@@ -7,3 +7,8 @@ class IncidentsConfig(AppConfig):
     # permissions are named by it
     label = "incidents"
     verbose_name = "Incidents and areas"
+
+    def ready(self) -> None:
+        from saferplaces.apps.incidents.maplayers import register_layers
+
+        register_layers()

@@ -19,6 +19,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet
 
+from saferplaces.apps.incidents import summaries
 from saferplaces.apps.incidents.models import Area, ImportBatch, Incident
 from saferplaces.apps.incidents.services import store_is_synthetic
 from saferplaces.ingest.mapped import load_mapping, shipped_mappings
@@ -224,7 +225,18 @@ def home_summary(requested_source: str | None = None, *,
                  incidents: QuerySet[Incident] | None = None,
                  public: bool = False) -> dict[str, object]:
     """Everything the home page shows: totals and the month-by-category table, of
-    ``incidents`` (``public``: a public-site visitor, who gets no source choice)."""
+    ``incidents`` (``public``: a public-site visitor, who gets no source choice).
+
+    Worked out once per change of the store's data and kept (``summaries.memoised``) for the
+    same selection of incidents (its SQL), source asked for and kind of visitor."""
+    selection = "all" if incidents is None else str(incidents.query)
+    return summaries.memoised(
+        "home", (selection, requested_source, public),
+        lambda: _home_summary(requested_source, incidents=incidents, public=public))
+
+
+def _home_summary(requested_source: str | None, *, incidents: QuerySet[Incident] | None,
+                  public: bool) -> dict[str, object]:
     status = status_of(incidents, public=public)
     available = sources(incidents)
     source = choose_source(None if public else requested_source, available)

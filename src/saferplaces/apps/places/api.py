@@ -7,6 +7,10 @@ access helpers and rules, audited the same way.
                        ``to`` months ``YYYY-MM``, ``category``), sensitive ones counted by area
                        for callers who may not see their exact locations
 
+A place that may be where a protected person lives is given exactly only to those who may see
+it exactly (``places.access``); anyone else gets ``exact`` false, its ``area`` and no name,
+postcode, UPRN, point, description or incidents near it.
+
 Members without ``cases.view`` get 403, an unknown place 404; a refused rule answers 400 with
 the message the page would show.
 """
@@ -28,8 +32,15 @@ from saferplaces.apps.agencies.declare import requires_rule
 from saferplaces.apps.agencies.roles import CASES_EDIT, CASES_VIEW
 from saferplaces.apps.audit.services import record
 from saferplaces.apps.places import nearby, services
-from saferplaces.apps.places.access import cases_of_place, get_place_for_user, places_for_user
-from saferplaces.apps.places.models import Place, PlaceKind
+from saferplaces.apps.places.access import (
+    PlaceView,
+    cases_of_place,
+    get_place_for_user,
+    place_view,
+    place_views,
+    places_for_user,
+)
+from saferplaces.apps.places.models import PlaceKind
 
 __all__ = ["PlaceDetail", "PlaceList"]
 
@@ -48,6 +59,8 @@ class PlaceSerializer(serializers.Serializer[Any]):
     y = serializers.FloatField(allow_null=True, help_text="British National Grid northing (m)")
     lon = serializers.FloatField(allow_null=True)
     lat = serializers.FloatField(allow_null=True)
+    exact = serializers.BooleanField(help_text="False: withheld, shown only by its area")
+    area = serializers.CharField(help_text="The area a withheld place is shown as (else blank)")
     owner_agency = serializers.CharField()
     url = serializers.URLField()
     page = serializers.URLField()
@@ -71,9 +84,10 @@ class PlaceDetailSerializer(PlaceSerializer):
     incidents = serializers.DictField(help_text="Incidents near the place, as the caller may see them")
 
 
-def _place(request: Request, place: Place) -> dict[str, Any]:
+def _place(request: Request, place: PlaceView) -> dict[str, Any]:
     return {"id": place.pk, "kind": place.kind, "name": place.name, "postcode": place.postcode,
             "uprn": place.uprn, "x": place.x, "y": place.y, "lon": place.lon, "lat": place.lat,
+            "exact": place.exact, "area": place.area_name,
             "owner_agency": place.owner_agency.name,
             "url": request.build_absolute_uri(reverse("api:place", args=[place.pk])),
             "page": request.build_absolute_uri(reverse("places:place", args=[place.pk]))}
@@ -85,7 +99,7 @@ class PlaceList(APIView):
     @extend_schema(summary="Every place (shared partnership knowledge)",
                    responses=PlaceSerializer(many=True))
     def get(self, request: Request) -> Response:
-        places = places_for_user(request.user)[:MOST_LISTED]
+        places = place_views(request.user, places_for_user(request.user)[:MOST_LISTED])
         return Response([_place(request, place) for place in places])
 
     @extend_schema(summary="Add a place (cases.edit): an address or a named location",
@@ -100,7 +114,8 @@ class PlaceList(APIView):
         except services.PlaceRuleError as exc:
             return Response({"detail": str(exc), "field": exc.field},
                             status=status.HTTP_400_BAD_REQUEST)
-        return Response(_place(request, place), status=status.HTTP_201_CREATED)
+        return Response(_place(request, place_view(request.user, place)),
+                        status=status.HTTP_201_CREATED)
 
 
 def _month(value: str | None) -> str | None:
@@ -117,14 +132,17 @@ class PlaceDetail(APIView):
                    responses=PlaceDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
         place = get_place_for_user(request.user, pk)
+        view = place_view(request.user, place)
         record("view", request=request, object_type=services.RESOURCE, object_id=pk)
         raw = request.query_params.get("distance", "")
         distance = int(raw) if raw.isdigit() else nearby.DEFAULT_DISTANCE_M
-        near = nearby.incidents_near(
-            request.user, place, distance_m=distance,
-            first_month=_month(request.query_params.get("from")),
-            last_month=_month(request.query_params.get("to")),
-            category=request.query_params.get("category", ""))
+        near = nearby.withheld(distance)
+        if view.exact:
+            near = nearby.incidents_near(
+                request.user, place, distance_m=distance,
+                first_month=_month(request.query_params.get("from")),
+                last_month=_month(request.query_params.get("to")),
+                category=request.query_params.get("category", ""))
         cases = [{"id": access.case.pk, "reference": access.case.reference,
                   "status": access.case.status, "owner_agency": access.case.owner_agency.name,
                   "url": request.build_absolute_uri(reverse("api:case", args=[access.case.pk]))}
@@ -144,4 +162,4 @@ class PlaceDetail(APIView):
                 "suppress_below": near.suppress_below,
                 "counts": [{"category": a.category, "count": a.count, "withheld": a.count is None}
                            for a in near.area_counts]}
-        return Response({**_place(request, place), "cases": cases, "incidents": incidents})
+        return Response({**_place(request, view), "cases": cases, "incidents": incidents})

@@ -39,7 +39,7 @@ from saferplaces.geo import to_bng, to_wgs84
 from saferplaces.strategic.disclosure import public_rows
 
 __all__ = ["DEFAULT_DISTANCE_M", "DISTANCES_M", "MOST_MAPPED", "MOST_SHOWN", "SAME_POINT_M",
-           "AreaCount", "NearPoint", "NearRow", "Nearby", "incidents_near"]
+           "AreaCount", "NearPoint", "NearRow", "Nearby", "incidents_near", "withheld"]
 
 #: Distances a reader may choose (metres). 0 is "the same map point"; 2 km is the most: beyond
 #: that the question is about an area, which the map and the assessments answer.
@@ -255,6 +255,12 @@ def _points(near: list[_Near]) -> list[NearPoint]:
                                 any(row[5] for row in rows)))
     points.sort(key=lambda p: (p.distance_m, p.lon, p.lat))
     return points
+
+
+def withheld(distance_m: int = DEFAULT_DISTANCE_M) -> Nearby:
+    """Nothing near a place whose location the reader may not see (``places.access``): the
+    incidents around a point would give the point away."""
+    return Nearby(located=False, distance_m=distance_m, exact_sensitive=False)
 
 
 def incidents_near(user: Any, place: Place, *, distance_m: int = DEFAULT_DISTANCE_M,

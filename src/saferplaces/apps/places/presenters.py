@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from saferplaces.apps.places import services
+from saferplaces.apps.places.access import PlaceView
 from saferplaces.apps.places.models import Place, PlaceKind
 from saferplaces.apps.places.nearby import Nearby
 
@@ -33,11 +34,11 @@ def conflict_context(exc: services.Conflict) -> dict[str, Any]:
     return {"conflict": exc, "conflict_rows": rows, "current": exc.current}
 
 
-def map_config(place: Place, nearby: Nearby) -> dict[str, Any] | None:
+def map_config(place: Place | PlaceView, nearby: Nearby) -> dict[str, Any] | None:
     """The place map's data (``json_script``): the place's point, the map points within the
     distance chosen that the reader may see there, and for readers who may not see sensitive
     locations the area those are counted for, with the same counts (small ones withheld) as
-    the page. Nothing for a place with no point."""
+    the page. Nothing for a place with no point, or one the reader may not see exactly."""
     if not place.located or place.lon is None or place.lat is None:
         return None
     area = None

@@ -22,7 +22,14 @@ from saferplaces.apps.cases import linking
 from saferplaces.apps.cases.access import cases_for_user, get_case_for_user
 from saferplaces.apps.cases.models import CaseShare, ShareLevel
 from saferplaces.apps.places import forms, nearby, presenters, services
-from saferplaces.apps.places.access import cases_of_place, get_place_for_user, places_for_user
+from saferplaces.apps.places.access import (
+    cases_of_place,
+    get_place_for_user,
+    place_view,
+    place_views,
+    places_for_user,
+    unsearchable_places,
+)
 from saferplaces.apps.places.models import CasePlace, Place
 
 PAGE_SIZE = 50
@@ -34,9 +41,10 @@ def _errors(form: Any, exc: services.PlaceRuleError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, str(exc))
 
 
-def search(places: Any, term: str) -> Any:
+def search(user: Any, places: Any, term: str) -> Any:
     """Places whose name, postcode or UPRN holds ``term`` (a postcode matches with or without
-    its space)."""
+    its space), never a place ``user`` may not see exactly (``places.access``)."""
+    places = places.exclude(pk__in=unsearchable_places(user).values("pk"))
     squeezed = "".join(term.upper().split())
     query = Q(name__icontains=term) | Q(uprn=term.strip())
     if squeezed:
@@ -54,14 +62,14 @@ def place_list(request: HttpRequest) -> HttpResponse:
     form = forms.PlaceSearchForm(request.POST or None)
     searched = request.method == "POST" and form.is_valid()
     if searched:
-        found = list(search(places, form.cleaned_data["term"])[:MOST_FOUND])
+        found = list(search(request.user, places, form.cleaned_data["term"])[:MOST_FOUND])
         record("search", request=request, object_type=services.RESOURCE, fields=["term"])
         page = None
     else:
         page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("page"))
         found = list(page)
     return render(request, "places/list.html", {
-        "form": form, "places": found, "page": page, "searched": searched,
+        "form": form, "places": place_views(request.user, found), "page": page, "searched": searched,
         "most": MOST_FOUND, "can_add": has_capability(request.user, CASES_EDIT)},
         status=400 if form.errors else 200)
 
@@ -90,21 +98,24 @@ def place_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A place: its details, the cases involving it that the reader sees in full, and the
     incidents near it as the reader may see them."""
     place = get_place_for_user(request.user, pk)
+    view = place_view(request.user, place)
     record("view", request=request, object_type=services.RESOURCE, object_id=pk)
     form = forms.NearbyForm(request.GET or None, categories=linking.categories(request.user))
     chosen = form.chosen()
-    near = nearby.incidents_near(request.user, place, distance_m=chosen["distance"],
-                                 first_month=chosen["first_month"] or None,
-                                 last_month=chosen["last_month"] or None,
-                                 category=chosen["category"])
+    near = (nearby.incidents_near(request.user, place, distance_m=chosen["distance"],
+                                  first_month=chosen["first_month"] or None,
+                                  last_month=chosen["last_month"] or None,
+                                  category=chosen["category"]) if view.exact
+            else nearby.withheld(chosen["distance"]))
     can_manage = has_capability(request.user, CASES_MANAGE)
     return render(request, "places/place.html", {
-        "place": place, "form": form, "nearby": near,
+        "place": view, "form": form, "nearby": near,
         "cases": cases_of_place(request.user, place),
         "can_link": has_capability(request.user, CASES_EDIT),
         "can_unlink": can_manage,
-        "can_edit": has_capability(request.user, CASES_EDIT) and services.is_owner(request.user, place),
-        "map_config": presenters.map_config(place, near)},
+        "can_edit": (view.exact and has_capability(request.user, CASES_EDIT)
+                     and services.is_owner(request.user, place)),
+        "map_config": presenters.map_config(view, near)},
         status=400 if form.errors else 200)
 
 
@@ -136,7 +147,8 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
             _errors(form, exc)
         else:
             return redirect("places:place", place.pk)
-    return render(request, "places/link.html", {"place": place, "form": form},
+    return render(request, "places/link.html", {"place": place_view(request.user, place),
+                                                 "form": form},
                   status=400 if form.errors else 200)
 
 
@@ -148,6 +160,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_place_for_user(request.user, pk, CASES_EDIT)
     if not services.is_owner(request.user, place):
         raise PermissionDenied("Only the agency that recorded this place can change it.")
+    if not place_view(request.user, place).exact:
+        raise PermissionDenied("Only those who may see this place exactly can change it.")
     form = forms.EditPlaceForm(request.POST or None, initial=forms.EditPlaceForm.initial_for(place))
     context: dict[str, Any] = {"place": place, "form": form}
     if request.method == "POST" and form.is_valid():
@@ -183,5 +197,6 @@ def unlink(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             _errors(form, exc)
         else:
             return redirect("places:place", place.pk)
-    return render(request, "places/unlink.html", {"place": place, "case": access.case, "form": form},
+    return render(request, "places/unlink.html", {"place": place_view(request.user, place),
+                                                   "case": access.case, "form": form},
                   status=400 if form.errors else 200)

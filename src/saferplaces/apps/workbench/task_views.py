@@ -192,6 +192,13 @@ def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(CASES_EDIT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a task: a GET asks first (GOV.UK confirmation page, no script needed), the POST
+    from it cancels, guarded by the version the page showed."""
+    if request.method == "GET":
+        access = tasks.get_task_for_user(request.user, pk, CASES_EDIT)
+        if not access.can_change:
+            raise PermissionDenied("Only those who may change the task can cancel it.")
+        return render(request, "workbench/cancel_task.html", {"task": access.task})
     return _finish(request, pk, complete=False)
