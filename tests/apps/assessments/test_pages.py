@@ -85,7 +85,7 @@ def test_signing_in_returns_to_the_page_asked_for(client, analyst, finished_run)
     # then the second factor: a code from the authenticator app
     response = client.get(response["Location"])
     assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/verify/")
-    response = client.post(response["Location"], {"code": totp(app.device.bin_key)})
+    response = client.post(response["Location"], {"code": f"{totp(app.device.bin_key):06d}"})
     assert response.status_code == 302 and response["Location"] == f"/assessments/{finished_run.pk}/"
     assert "Signed in as <strong>Alice Analyst</strong>" in page(client, response["Location"])
 
