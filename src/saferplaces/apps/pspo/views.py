@@ -137,45 +137,49 @@ def import_zones(request: HttpRequest, pk: int) -> HttpResponse:
                   status=_status(form))
 
 
-@requires(CASES_EDIT)
-@require_http_methods(["GET", "POST"])
-def consultation(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_order_for_user(request.user, pk, change=True)
-    form = forms.ConsultationForm(request.POST or None)
+def _order_form(request: HttpRequest, order: Any, form: Any, act: Any,
+                page: dict[str, str]) -> HttpResponse:
+    """A form that changes an order: ``act(**cleaned_data)`` on a valid POST (a refused rule
+    goes back onto the form), then the order's page; otherwise ``pspo/form.html`` with
+    ``page``'s heading, intro and button."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_consultation(request.user, order, request=request, **form.cleaned_data)
+            act(**form.cleaned_data)
         except services.PspoRuleError as exc:
             _errors(form, exc)
         else:
             return redirect("pspo:order", order.pk)
-    return render(request, "pspo/form.html", {
-        "order": order, "form": form, "heading": "Record a consultation",
-        "intro": "Section 72(3) of the 2014 Act: the chief officer of police, the Police and "
-                 "Crime Commissioner and community representatives are consulted, and "
-                 "reasonable steps taken to consult the owners and occupiers of the land, "
-                 "before an order is made, extended, varied or discharged.",
-        "button": "Record the consultation"}, status=_status(form))
+    return render(request, "pspo/form.html", {"order": order, "form": form, **page},
+                  status=_status(form))
+
+
+@requires(CASES_EDIT)
+@require_http_methods(["GET", "POST"])
+def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_order_for_user(request.user, pk, change=True)
+    return _order_form(
+        request, order, forms.ConsultationForm(request.POST or None),
+        lambda **data: services.add_consultation(request.user, order, request=request, **data), {
+            "heading": "Record a consultation",
+            "intro": "Section 72(3) of the 2014 Act: the chief officer of police, the Police and "
+                     "Crime Commissioner and community representatives are consulted, and "
+                     "reasonable steps taken to consult the owners and occupiers of the land, "
+                     "before an order is made, extended, varied or discharged.",
+            "button": "Record the consultation"})
 
 
 @requires(CASES_EDIT)
 @require_http_methods(["GET", "POST"])
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_order_for_user(request.user, pk, change=True)
-    form = forms.ExtensionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.extend_order(request.user, order, request=request, **form.cleaned_data)
-        except services.PspoRuleError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("pspo:order", order.pk)
-    return render(request, "pspo/form.html", {
-        "order": order, "form": form, "heading": "Extend the order after a review",
-        "intro": f"The order expires on {order.current_expiry:%-d %B %Y}. It may be extended "
-                 "before then, after a review, for up to 3 years at a time (s.60(2), (4)); "
-                 "consult again first (s.72(3)).",
-        "button": "Extend the order"}, status=_status(form))
+    return _order_form(
+        request, order, forms.ExtensionForm(request.POST or None),
+        lambda **data: services.extend_order(request.user, order, request=request, **data), {
+            "heading": "Extend the order after a review",
+            "intro": f"The order expires on {order.current_expiry:%-d %B %Y}. It may be "
+                     "extended before then, after a review, for up to 3 years at a time "
+                     "(s.60(2), (4)); consult again first (s.72(3)).",
+            "button": "Extend the order"})
 
 
 @requires(CASES_MANAGE)
