@@ -21,22 +21,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zoneinfo
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.core.cache import caches
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
 from saferplaces.apps.explore.groups import Grouping
+from saferplaces.apps.incidents import summaries
 from saferplaces.apps.incidents.access import (
     IncidentScope,
     sensitive_filter,
-    store_state,
     stored_categories,
 )
-from saferplaces.apps.incidents.models import ImportBatch, Incident, Precision
+from saferplaces.apps.incidents.models import Incident, Precision
 from saferplaces.apps.incidents.queries import SourceCount, source_labels
 from saferplaces.apps.incidents.sensitive import suppress_below
 from saferplaces.ingest.policeuk import SOURCE as POLICE_UK
@@ -215,36 +216,19 @@ def _sources_table(query: QuerySet[Incident]) -> Table:
                  ["Source", "Date and time", "Date only", "Month only", "All"], body, foot)
 
 
-#: Selections whose tables are kept (per process) until the data changes: a page view asks
-#: for them three times (the page and its two charts), a download once more.
-KEPT_SELECTIONS = 32
-_kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 T = TypeVar("T")
 
 
 def forget() -> None:
-    """Drop every kept table (tests build a new store with the same row count and ids)."""
-    _kept.clear()
-
-
-def _data_version() -> tuple[Any, ...]:
-    """Changes with every load (a new import batch, even one that only updates records in
-    place) and every retention deletion (the row count)."""
-    return (*store_state(), ImportBatch.objects.aggregate(last=Max("pk"))["last"])
+    """Drop every kept summary (tests build a new store with the same row count and ids)."""
+    caches["default"].clear()
 
 
 def _remember(scope: IncidentScope, key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """``make()``, kept under ``key`` and the scope until the data changes."""
-    full = (_data_version(), str(scope.incidents.query), scope.exact_sensitive, scope.public,
-            scope.rules, *key)
-    if full in _kept:
-        _kept.move_to_end(full)
-        return cast(T, _kept[full])
-    value = make()
-    _kept[full] = value
-    while len(_kept) > KEPT_SELECTIONS:
-        _kept.popitem(last=False)
-    return value
+    """``make()``, kept under ``key`` and the scope until the store's data change, by the one
+    mechanism every summary uses (``summaries.memoised``)."""
+    return summaries.memoised("explore", (str(scope.incidents.query), scope.exact_sensitive,
+                                          scope.public, repr(scope.rules), *key), make)
 
 
 @dataclass(frozen=True)
@@ -289,7 +273,7 @@ def timed_sources(scope: IncidentScope, selection: Selection) -> list[str]:
 def explore_tables(scope: IncidentScope, selection: Selection, grouping: Grouping
                    ) -> dict[str, Table]:
     """Every table of the page for the selection, by key (``trend``, ``categories``,
-    ``sources``, ``heat``), kept until the data changes (``KEPT_SELECTIONS``); treat them as
+    ``sources``, ``heat``), kept until the data changes (``summaries.memoised``); treat them as
     read-only."""
     return _remember(scope, ("tables", selection, grouping),
                      lambda: _compute(scope, selection, grouping))
